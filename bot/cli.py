@@ -1,0 +1,150 @@
+"""The `kodeks` command: check, eval and bench (DESIGN.md's CLI contract).
+
+Imports stay lazy: `kodeks check` must start fast and never load aiogram or slack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import AgencyConfig, ConfigError, load_config
+from rules import ChatKind, CheckContext, Finding, RulesError, build_checker
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONFIG = Path("agency.toml")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `kodeks` command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return command(args)
+    except (ConfigError, RulesError, ValueError) as error:
+        print(f"kodeks: {error}", file=sys.stderr)  # noqa: T201
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kodeks", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check one draft against the code")
+    check.add_argument("text", help="the draft, or - to read it from standard input")
+    _add_chat(check)
+    check.add_argument("--client", help="the client whose chat it is (name or alias)")
+    check.add_argument("--config", type=Path, help="agency.toml with the client registry")
+    check.add_argument("--json", action="store_true", help="print findings as JSON")
+    check.set_defaults(run=_run_check, chat="client")
+
+    evaluate = commands.add_parser("eval", help="score the checker on a labelled corpus")
+    evaluate.add_argument("corpus", type=Path, help="folder with messages.jsonl and agency.toml")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--predictions", type=Path, help="write one JSON line per message")
+    evaluate.set_defaults(run=_run_eval)
+
+    bench = commands.add_parser("bench", help="measure the checker's speed")
+    bench.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")
+    _add_chat(bench)
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(run=_run_bench, chat=None)
+    return parser
+
+
+def _add_chat(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--chat", choices=[k.value for k in ChatKind], help="the kind of chat (client|internal)"
+    )
+
+
+def _load_agency(path: Path | None) -> AgencyConfig:
+    if path is None:
+        return load_config(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else AgencyConfig()
+    return load_config(path)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    agency = _load_agency(args.config)
+    client = None
+    if args.client:
+        known = agency.client_named(args.client)
+        if known is None:
+            msg = f"client '{args.client}' is not in the registry; add it to agency.toml"
+            raise ConfigError(msg)
+        client = known.name
+    checker = build_checker(agency.registry())
+    findings = checker.check(text, CheckContext(ChatKind(args.chat), client))
+    if args.json:
+        print(json.dumps([_finding_json(f) for f in findings], ensure_ascii=False, indent=2))  # noqa: T201
+    else:
+        print(_describe(text, findings, checker.ruleset))  # noqa: T201
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _finding_json(finding: Finding) -> dict[str, object]:
+    return {
+        "clause": finding.clause,
+        "label": finding.label.value,
+        "rule": finding.rule_id,
+        "severity": finding.severity.value,
+        "start": finding.start,
+        "end": finding.end,
+        "excerpt": finding.excerpt,
+        "suggestion": finding.suggestion,
+        "note": finding.note,
+    }
+
+
+def _describe(text: str, findings: tuple[Finding, ...], ruleset: object) -> str:
+    if not findings:
+        return "✓ Нарушений кодекса не найдено."
+    lines = [f"Найдено: {len(findings)}"]
+    for f in findings:
+        lines.append(
+            f"• п. {f.clause} ({f.label.value}) «{f.excerpt}» [{f.start}:{f.end}]"
+            f" → {f.suggestion}  ({f.rule_id})"
+        )
+    del text, ruleset
+    return "\n".join(lines)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import evaluate  # noqa: PLC0415
+
+    score = evaluate(build_checker(), args.corpus, args.predictions)
+    result = score.as_dict()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))  # noqa: T201
+        return EXIT_CLEAN
+    print(f"{args.corpus}: {result['messages']} messages, {result['scored']} scored")  # noqa: T201
+    for label, figures in result["labels"].items():
+        print(  # noqa: T201
+            f"  {label:16} P {figures['precision']:.3f}  R {figures['recall']:.3f}"
+            f"  F1 {figures['f1']:.3f}  (tp {figures['tp']}, fp {figures['fp']}, fn {figures['fn']})"
+        )
+    print(f"  clean false alarm {result['clean_false_alarm']:.3%}")  # noqa: T201
+    return EXIT_CLEAN
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from bot.bench import bench_checker, default_corpus  # noqa: PLC0415
+
+    chat = ChatKind(args.chat) if args.chat else None
+    figures = bench_checker(build_checker(), args.corpus or default_corpus(), chat)
+    result = {"checker": figures.as_dict()}
+    if args.json:
+        print(json.dumps(result))  # noqa: T201
+    else:
+        c = result["checker"]
+        print(  # noqa: T201
+            f"checker: {c['messages_per_second']:,.0f} msg/s steady, "
+            f"{c['cold_messages_per_second']:,.0f} msg/s cold, "
+            f"p50 {c['p50_ms']:.3f} ms, p99 {c['p99_ms']:.3f} ms over {c['messages']} messages"
+        )
+    return EXIT_CLEAN

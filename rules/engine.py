@@ -1,0 +1,136 @@
+"""The checker: rules compiled once, then `check(text, context)` as often as needed.
+
+Pure and synchronous: no network, no Redis, no platform types. Safe to share between tasks, since
+a check keeps its state in a `Scan` of its own; only the caches of the analyzer are shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rules.clients import ClientIndex
+from rules.grammar import compile_caps, compile_grammar, is_vocative, match_caps, match_grammar
+from rules.loader import RuleSet, data_dir, load_ruleset
+from rules.mention import compile_mentions, match_mentions
+from rules.model import ChatKind, CheckContext, Client, Condition, Finding, Label, Rule, RuleKind
+from rules.morph import Morph, shared_morph
+from rules.roots import compile_roots, match_roots
+from rules.scan import Hit, Scan
+from rules.sequences import compile_sequences, match_sequences
+from rules.vocabulary import Vocabulary, load_vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """How one family of rule kinds is compiled and matched."""
+
+    compile: Callable[[list[Rule], Morph], Any]
+    match: Callable[[Scan, Any], list[Hit]]
+
+
+_SEQUENCES = Matcher(compile_sequences, match_sequences)
+# Adding a rule kind means adding one enum member and one entry here.
+MATCHERS: dict[RuleKind, Matcher] = {
+    RuleKind.LEMMA: _SEQUENCES,
+    RuleKind.PHRASE: _SEQUENCES,
+    RuleKind.ROOT: Matcher(compile_roots, match_roots),
+    RuleKind.GRAMMAR: Matcher(compile_grammar, match_grammar),
+    RuleKind.CAPS: Matcher(compile_caps, match_caps),
+    RuleKind.MENTION: Matcher(compile_mentions, match_mentions),
+}
+
+
+class Checker:
+    """Check texts against the code of conduct."""
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        morph: Morph,
+        clients: Iterable[Client] = (),
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.ruleset = ruleset
+        self.morph = morph
+        self.vocabulary = vocabulary or load_vocabulary(data_dir() / "vocabulary.toml", morph)
+        self.clients = ClientIndex(clients, morph)
+        self._clause = {label: ruleset.clause_for(label).number for label in Label}
+        self._compiled = {chat: self._compile(chat) for chat in ChatKind}
+
+    def _compile(self, chat: ChatKind) -> list[tuple[Matcher, Any]]:
+        """Compile, per matcher, the rules that apply in this kind of chat."""
+        compiled = []
+        for matcher in dict.fromkeys(MATCHERS.values()):
+            rules = [
+                r
+                for r in self.ruleset.rules
+                if MATCHERS[r.kind] is matcher and chat in r.chat_kinds
+            ]
+            if rules:
+                compiled.append((matcher, matcher.compile(rules, self.morph)))
+        return compiled
+
+    def with_clients(self, clients: Iterable[Client]) -> Checker:
+        """Return a checker for another client registry that shares these compiled rules."""
+        other = object.__new__(Checker)
+        other.__dict__.update(self.__dict__)
+        other.clients = ClientIndex(clients, self.morph)
+        return other
+
+    def check(self, text: str, context: CheckContext | None = None) -> tuple[Finding, ...]:
+        """Return the findings in `text`, in order of position."""
+        context = context or CheckContext()
+        scan = Scan(text, context, self.clients, self.vocabulary, self.morph)
+        hits: list[Hit] = []
+        for matcher, compiled in self._compiled[context.chat]:
+            hits.extend(matcher.match(scan, compiled))
+        return self._findings(scan, hits)
+
+    def _findings(self, scan: Scan, hits: list[Hit]) -> tuple[Finding, ...]:
+        seen: set[tuple[Label, int, int]] = set()
+        findings = []
+        for rule, start, end, suggestion in sorted(hits, key=lambda h: (h[1], h[2])):
+            key = (rule.label, start, end)
+            if key in seen or not _conditions_hold(scan, rule, start):
+                continue
+            seen.add(key)
+            findings.append(self._finding(scan.original, rule, start, end, suggestion))
+        return tuple(findings)
+
+    def _finding(
+        self, text: str, rule: Rule, start: int, end: int, suggestion: str | None
+    ) -> Finding:
+        excerpt = text[start:end]
+        rewrite = dict(rule.rewrite).get(excerpt.lower().replace("ё", "е"))
+        return Finding(
+            clause=self._clause[rule.label],
+            rule_id=rule.id,
+            label=rule.label,
+            severity=rule.severity,
+            start=start,
+            end=end,
+            excerpt=excerpt,
+            suggestion=rewrite or suggestion or rule.suggest[0],
+            note=rule.note,
+        )
+
+
+def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
+    for condition in rule.conditions:
+        if condition is Condition.ABOUT_CLIENT and not scan.about_client:
+            return False
+        if condition is Condition.SELF_REFERENCE and not scan.self_reference:
+            return False
+        if condition is Condition.VOCATIVE:
+            token = next((t for t in scan.tokens if t.start == start), None)
+            if token is None or not is_vocative(scan, token):
+                return False
+    return True
+
+
+def build_checker(clients: Iterable[Client] = (), morph: Morph | None = None) -> Checker:
+    """Load the shipped rules and build a checker for a client registry."""
+    morph = morph or shared_morph()
+    return Checker(load_ruleset(is_lemma=morph.is_lemma), morph, clients)

@@ -1,0 +1,246 @@
+"""Load the code of conduct and the detectors' rules from TOML files, checking every field.
+
+A broken file stops the bot at start-up with a message that says what to fix and where, never at
+the first message. TOML rather than YAML: the standard library reads it and `agency.toml` is TOML
+too, so the agency edits one format.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rules.errors import RulesError
+from rules.model import (
+    ChatKind,
+    Clause,
+    Condition,
+    Examples,
+    Label,
+    Rule,
+    RuleKind,
+    Severity,
+)
+
+_RULE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+\Z")
+_KNOWN_FIELDS = frozenset(
+    {
+        "id", "label", "kind", "patterns", "severity", "suggest", "note", "source",
+        "exceptions", "forms", "rewrite", "chat_kinds", "conditions", "max_gap", "examples",
+    }
+)  # fmt: skip
+_REGEX_KINDS = frozenset({RuleKind.ROOT})
+_NOT_RULES = frozenset({"clauses.toml", "vocabulary.toml"})
+_E = TypeVar("_E", Label, RuleKind, Severity, ChatKind, Condition)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The code's clauses and every detector rule, validated."""
+
+    clauses: tuple[Clause, ...]
+    rules: tuple[Rule, ...]
+
+    def clause(self, number: int) -> Clause | None:
+        """Return the clause with this number, if there is one."""
+        return next((c for c in self.clauses if c.number == number), None)
+
+    def clause_for(self, label: Label) -> Clause:
+        """Return the clause a label's findings cite."""
+        return next(c for c in self.clauses if label in c.labels)
+
+
+def data_dir() -> Path:
+    """Return the folder of the data files shipped with the package."""
+    return Path(str(resources.files("rules") / "data"))
+
+
+def load_ruleset(
+    folder: Path | None = None, is_lemma: Callable[[str], bool] | None = None
+) -> RuleSet:
+    """Load `clauses.toml` and every other `*.toml` rule file of `folder`."""
+    folder = folder or data_dir()
+    clauses = load_clauses(folder / "clauses.toml")
+    rules: list[Rule] = []
+    for path in sorted(folder.glob("*.toml")):
+        if path.name not in _NOT_RULES:
+            rules.extend(load_rule_file(path, is_lemma))
+    _check_unique(rules)
+    labels = {label for clause in clauses for label in clause.labels}
+    for label in Label:
+        if label not in labels:
+            msg = f"clauses.toml: no clause lists the label '{label}'; add it to one's `labels`"
+            raise RulesError(msg)
+    return RuleSet(tuple(clauses), tuple(rules))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        msg = f"{path}: cannot read the file ({error.strerror}); check the path"
+        raise RulesError(msg) from error
+    except tomllib.TOMLDecodeError as error:
+        msg = f"{path}: not valid TOML ({error}); fix the syntax there"
+        raise RulesError(msg) from error
+
+
+def load_clauses(path: Path) -> list[Clause]:
+    """Read the numbered clauses of the code of conduct."""
+    entries = _read_toml(path).get("clause", [])
+    clauses = [_to_clause(path, n, entry) for n, entry in enumerate(entries, 1)]
+    numbers = [c.number for c in clauses]
+    if numbers != list(range(1, len(clauses) + 1)):
+        msg = f"{path}: clauses must be numbered 1, 2, 3, … in order; found {numbers}"
+        raise RulesError(msg)
+    return clauses
+
+
+def _to_clause(path: Path, n: int, entry: dict[str, Any]) -> Clause:
+    where = f"{path}: clause #{n}"
+    for name in ("id", "number", "title", "text"):
+        if name not in entry:
+            msg = f"{where}: the field '{name}' is missing; add it"
+            raise RulesError(msg)
+    return Clause(
+        id=str(entry["id"]),
+        number=int(entry["number"]),
+        title=str(entry["title"]),
+        text=str(entry["text"]).strip(),
+        labels=tuple(_enum(Label, label, f"{where} labels") for label in entry.get("labels", [])),
+    )
+
+
+def load_rule_file(path: Path, is_lemma: Callable[[str], bool] | None = None) -> list[Rule]:
+    """Read and validate the `[[rule]]` entries of one data file."""
+    source = path.read_text(encoding="utf-8")
+    entries = _read_toml(path).get("rule", [])
+    if not entries:
+        msg = f"{path}: no [[rule]] entries; add some or remove the file"
+        raise RulesError(msg)
+    rules = []
+    for n, entry in enumerate(entries, 1):
+        where = _where(path, source, n, entry)
+        rule = _to_rule(where, entry)
+        _check_patterns(where, rule, is_lemma)
+        rules.append(rule)
+    return rules
+
+
+def _where(path: Path, source: str, n: int, entry: dict[str, Any]) -> str:
+    rule_id = entry.get("id")
+    line = next(
+        (i for i, text in enumerate(source.splitlines(), 1) if rule_id and f'"{rule_id}"' in text),
+        None,
+    )
+    at = f":{line}" if line else ""
+    return f"{path}{at}: rule #{n}" + (f" ({rule_id})" if rule_id else "")
+
+
+def _to_rule(where: str, entry: dict[str, Any]) -> Rule:
+    unknown = set(entry) - _KNOWN_FIELDS
+    if unknown:
+        msg = f"{where}: unknown field(s) {sorted(unknown)}; use only {sorted(_KNOWN_FIELDS)}"
+        raise RulesError(msg)
+    for name in ("id", "label", "kind", "suggest"):
+        if not entry.get(name):
+            msg = f"{where}: the field '{name}' is missing or empty; add it"
+            raise RulesError(msg)
+    rule_id = str(entry["id"])
+    if not _RULE_ID.match(rule_id):
+        msg = f"{where}: id '{rule_id}' must be kebab-case with a prefix, like 'rude-mat-root'"
+        raise RulesError(msg)
+    return Rule(
+        id=rule_id,
+        label=_enum(Label, entry["label"], f"{where} label"),
+        kind=_enum(RuleKind, entry["kind"], f"{where} kind"),
+        patterns=_strings(where, "patterns", entry.get("patterns", [])),
+        severity=_enum(Severity, entry.get("severity", "medium"), f"{where} severity"),
+        suggest=_strings(where, "suggest", entry["suggest"]),
+        note=str(entry.get("note", "")),
+        source=str(entry.get("source", "")),
+        exceptions=_strings(where, "exceptions", entry.get("exceptions", [])),
+        forms=_strings(where, "forms", entry.get("forms", [])),
+        rewrite=tuple((str(k), str(v)) for k, v in entry.get("rewrite", {}).items()),
+        chat_kinds=frozenset(
+            _enum(ChatKind, k, f"{where} chat_kinds") for k in entry.get("chat_kinds", ChatKind)
+        ),
+        conditions=frozenset(
+            _enum(Condition, c, f"{where} conditions") for c in entry.get("conditions", [])
+        ),
+        max_gap=int(entry.get("max_gap", 0)),
+        examples=_to_examples(where, entry.get("examples", {})),
+    )
+
+
+def _to_examples(where: str, entry: dict[str, Any]) -> Examples:
+    unknown = set(entry) - {"match", "ok", "todo_match"}
+    if unknown:
+        msg = f"{where}: examples take only match, ok and todo_match; remove {sorted(unknown)}"
+        raise RulesError(msg)
+    return Examples(
+        match=_strings(where, "examples.match", entry.get("match", [])),
+        ok=_strings(where, "examples.ok", entry.get("ok", [])),
+        todo_match=_strings(where, "examples.todo_match", entry.get("todo_match", [])),
+    )
+
+
+def _strings(where: str, name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        msg = f"{where}: '{name}' must be a list of non-empty strings"
+        raise RulesError(msg)
+    return tuple(value)
+
+
+def _enum(kind: type[_E], value: Any, where: str) -> _E:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        msg = f"{where}: '{value}' is not known; use one of: {allowed}"
+        raise RulesError(msg) from None
+
+
+def _check_patterns(where: str, rule: Rule, is_lemma: Callable[[str], bool] | None) -> None:
+    if not rule.patterns and rule.kind is not RuleKind.CAPS:
+        msg = f"{where}: 'patterns' is empty; a {rule.kind} rule needs at least one"
+        raise RulesError(msg)
+    if rule.kind in _REGEX_KINDS:
+        for pattern in (*rule.patterns, *rule.exceptions):
+            _compile(where, pattern)
+    if is_lemma is not None and rule.kind is RuleKind.LEMMA:
+        for lemma in rule.patterns:
+            if not is_lemma(lemma.rstrip("*")):
+                msg = f"{where}: '{lemma}' is not in normal form; write the dictionary form"
+                raise RulesError(msg)
+
+
+def _compile(where: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        msg = f"{where}: the regex '{pattern}' does not compile ({error}); fix it"
+        raise RulesError(msg) from error
+
+
+def _check_unique(rules: Iterable[Rule]) -> None:
+    seen_ids: set[str] = set()
+    seen_patterns: dict[tuple[RuleKind, str], str] = {}
+    for rule in rules:
+        if rule.id in seen_ids:
+            msg = f"rule id '{rule.id}' is used twice; ids are never reused, pick a new one"
+            raise RulesError(msg)
+        seen_ids.add(rule.id)
+        for pattern in rule.patterns:
+            key = (rule.kind, pattern.lower())
+            other = seen_patterns.setdefault(key, rule.id)
+            if other != rule.id:
+                msg = f"pattern '{pattern}' is in both '{other}' and '{rule.id}'; keep it in one"
+                raise RulesError(msg)

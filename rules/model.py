@@ -1,0 +1,121 @@
+"""Value types of the checker: clauses, rules, findings and the context of one check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    """A clause group of the code that a detector covers (see corpus FORMAT.md)."""
+
+    RUDENESS = "rudeness"
+    FAMILIARITY = "familiarity"
+    CONDESCENSION = "condescension"
+    CONFIDENTIALITY = "confidentiality"
+
+
+class ChatKind(StrEnum):
+    """Who can read the chat: a client is in it, or only staff."""
+
+    CLIENT = "client"
+    INTERNAL = "internal"
+
+
+class RuleKind(StrEnum):
+    """How a rule's patterns are matched; each kind has one matcher in `matchers.py`."""
+
+    LEMMA = "lemma"  # any inflected form of the listed lemmas
+    PHRASE = "phrase"  # a sequence of lemma slots, with small gaps allowed
+    ROOT = "root"  # a regex over the de-obfuscated word, with exceptions
+    GRAMMAR = "grammar"  # morphological tags (second person singular)
+    CAPS = "caps"  # shouting in capitals
+    MENTION = "mention"  # another client of the registry named with a commercial detail
+
+
+class Severity(StrEnum):
+    """How serious a finding is; the policy may escalate on it."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Condition(StrEnum):
+    """An extra test on the whole message that a rule's hit must pass."""
+
+    ABOUT_CLIENT = "about_client"  # in internal chats: the message speaks of a client
+    SELF_REFERENCE = "self_reference"  # the agency speaks of itself (мы, у нас, our)
+    VOCATIVE = "vocative"  # the word is set off as an address («зай, …»)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One bullet of the agency's code of conduct."""
+
+    id: str
+    number: int
+    title: str
+    text: str
+    labels: tuple[Label, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """Texts a rule must match, must not match, and should match one day."""
+
+    match: tuple[str, ...] = ()
+    ok: tuple[str, ...] = ()
+    todo_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One detector rule, loaded from a data file under `rules/data/`."""
+
+    id: str
+    label: Label
+    kind: RuleKind
+    patterns: tuple[str, ...]
+    severity: Severity = Severity.MEDIUM
+    suggest: tuple[str, ...] = ()
+    note: str = ""
+    source: str = ""
+    exceptions: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    rewrite: tuple[tuple[str, str], ...] = ()
+    chat_kinds: frozenset[ChatKind] = frozenset(ChatKind)
+    conditions: frozenset[Condition] = frozenset()
+    max_gap: int = 0
+    examples: Examples = field(default_factory=Examples)
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A client of the agency, as the registry in `agency.toml` names it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """Where a text is written: the chat's kind and, in a client chat, whose it is."""
+
+    chat: ChatKind = ChatKind.CLIENT
+    client: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One breach of the code found in a text, with its exact place in the original."""
+
+    clause: int
+    rule_id: str
+    label: Label
+    severity: Severity
+    start: int
+    end: int
+    excerpt: str
+    suggestion: str | None = None
+    note: str = ""

@@ -1,0 +1,68 @@
+"""One pymorphy3 analyzer for the process, wrapped with caches keyed by word.
+
+The rules are indexed by every inflected form of their lemmas once, at load time (`forms`), so
+checking a message needs no analysis for lemma and phrase rules; only the grammar rule asks for
+tags, and only of words whose ending could be a second-person singular form.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_CYRILLIC_WORD = re.compile(r"[а-яё-]+\Z")
+
+
+class Morph:
+    """Lemmas, inflected forms and tags of Russian words, cached."""
+
+    def __init__(self) -> None:
+        import pymorphy3  # noqa: PLC0415 - loading the dictionaries is the slow part; do it once
+
+        self._analyzer: Any = pymorphy3.MorphAnalyzer()
+        self.parse = lru_cache(maxsize=200_000)(self._parse)
+        self.forms = lru_cache(maxsize=20_000)(self._forms)
+
+    def _parse(self, word: str) -> tuple[tuple[str, frozenset[str], float], ...]:
+        """Return (lemma, grammemes, score) for every reading of `word`."""
+        return tuple(
+            (p.normal_form.replace("ё", "е"), frozenset(p.tag.grammemes), p.score)
+            for p in self._analyzer.parse(word)
+        )
+
+    def _forms(self, lemma: str) -> frozenset[str]:
+        """Return every inflected form of `lemma` (ё as е); non-Cyrillic words stand alone."""
+        lemma = lemma.lower().replace("ё", "е")
+        if not _CYRILLIC_WORD.match(lemma):
+            return frozenset({lemma})
+        found = {lemma}
+        for parse in self._analyzer.parse(lemma):
+            if parse.normal_form.replace("ё", "е") == lemma:
+                found.update(f.word.replace("ё", "е") for f in parse.lexeme)
+        return frozenset(found)
+
+    def lemmas(self, word: str) -> frozenset[str]:
+        """Return the normal forms of every reading of `word`."""
+        return frozenset(lemma for lemma, _, _ in self.parse(word))
+
+    def is_lemma(self, word: str) -> bool:
+        """Tell whether `word` is a normal form of one of its own readings."""
+        word = word.lower().replace("ё", "е")
+        if not _CYRILLIC_WORD.match(word):
+            return True
+        return word in self.lemmas(word)
+
+    def inflect(self, word: str, grammemes: frozenset[str], want: frozenset[str]) -> str | None:
+        """Inflect `word`, read with `grammemes`, into the form that has `want`."""
+        for parse in self._analyzer.parse(word):
+            if grammemes <= parse.tag.grammemes:
+                inflected = parse.inflect(set(want))
+                return str(inflected.word) if inflected is not None else None
+        return None
+
+
+@lru_cache(maxsize=1)
+def shared_morph() -> Morph:
+    """Return the process-wide analyzer (pymorphy's docs: build one and reuse it)."""
+    return Morph()

@@ -1,0 +1,87 @@
+"""One message being checked: its tokens, with context worked out only when a rule asks."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from rules.clients import ClientIndex, Mention
+from rules.model import ChatKind, CheckContext, Rule
+from rules.text import Normalized, Token, joined_words, normalize, skeleton, tokenize
+from rules.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from rules.morph import Morph
+
+# (rule, start, end in the original text, a better wording for this very match or None)
+Hit = tuple[Rule, int, int, str | None]
+_REPEATS = re.compile(r"(.)\1")
+
+
+class Scan:
+    """A normalised, tokenised message and the context facts rules may need."""
+
+    def __init__(
+        self,
+        text: str,
+        context: CheckContext,
+        clients: ClientIndex,
+        vocabulary: Vocabulary,
+        morph: Morph,
+    ) -> None:
+        self.normalized: Normalized = normalize(text)
+        self.original = text
+        self.context = context
+        self.clients = clients
+        self.vocabulary = vocabulary
+        self.morph = morph
+        self.tokens: list[Token] = tokenize(self.normalized)
+
+    @cached_property
+    def skeletons(self) -> list[str]:
+        """Each token with repeated letters collapsed, for root patterns."""
+        return [skeleton(t.norm) if _REPEATS.search(t.norm) else t.norm for t in self.tokens]
+
+    @cached_property
+    def joined(self) -> list[Token]:
+        """Letters written apart, joined into candidate words (skeletons)."""
+        words = joined_words(self.normalized)
+        for word in words:
+            word.norm = skeleton(word.norm)
+        return words
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The set of normalised words outside quotes."""
+        return frozenset(t.norm for t in self.tokens if not t.quoted)
+
+    @cached_property
+    def mentions(self) -> list[Mention]:
+        """Clients of the registry named in the message."""
+        return self.clients.mentions(self.tokens, self.original)
+
+    @cached_property
+    def other_clients(self) -> list[Mention]:
+        """Clients named in a client chat that are not that chat's client."""
+        own = self.context.client
+        return [m for m in self.mentions if m.client != own]
+
+    @cached_property
+    def about_client(self) -> bool:
+        """Tell whether the message speaks of a client (always so in a client's chat)."""
+        if self.context.chat is ChatKind.CLIENT:
+            return True
+        if self.mentions or self.words & self.vocabulary.client_nouns:
+            return True
+        return self.clients.derived(self.tokens) is not None
+
+    @cached_property
+    def self_reference(self) -> bool:
+        """Tell whether the agency speaks of itself («у нас», «наш», «our»)."""
+        return bool(self.words & self.vocabulary.self_reference)
+
+    @cached_property
+    def addressed(self) -> bool:
+        """Tell whether «ты» or «твой» is written outright."""
+        return bool(self.words & self.vocabulary.second_person_pronouns)

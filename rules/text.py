@@ -1,0 +1,196 @@
+"""Text normalisation and tokenisation that defeat disguise yet keep exact spans.
+
+Two layers:
+
+* characters: NFKC, lower case, ё→е, zero-width and combining marks removed. Most messages are
+  plain Cyrillic or ASCII, where this is one `str.lower()` and positions do not move; otherwise
+  every normalised character remembers the span of the original characters it came from.
+* words: a token is a run of letters, digits and mask characters (`х*й`, `доеб@лись`). Inside a
+  word that has Cyrillic letters, Latin and digit look-alikes become Cyrillic (`xyй`, `зае6ись`),
+  and runs of three or more equal letters shrink to one (`дееебил`). Letters written apart
+  (`х.у.й`, `ху ё вая`, `f.u.c.k`) are joined into extra candidate words by `joined_words`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Characters that are safe to take through `str.lower()` alone: positions stay put.
+_PLAIN = re.compile(r"[\x09\x0a\x0d\x20-\x7e\u0400-\u045f«»“”„—–…№]*\Z")
+
+# Latin letters, digits and signs that stand in for Cyrillic letters inside a Cyrillic word.
+LOOKALIKES = str.maketrans(
+    {
+        "a": "а", "b": "в", "c": "с", "d": "д", "e": "е", "h": "н", "k": "к", "l": "л",
+        "m": "м", "n": "п", "o": "о", "p": "р", "r": "г", "t": "т", "u": "и", "x": "х",
+        "y": "у", "0": "о", "3": "з", "4": "ч", "6": "б", "9": "я", "@": "а",
+    }
+)  # fmt: skip
+_HAS_CYRILLIC = re.compile(r"[а-я]")
+_HAS_LOOKALIKE = re.compile(r"[a-eh-pr-uxy0-9@]")
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+_REPEATS = re.compile(r"(.)\1+")
+MASKS = "*#%$"
+_MASK_CHARS = re.compile(r"[*#%$]")
+
+# A word: letters and digits, with mask or look-alike signs inside or at its end.
+_WORD = re.compile(r"[^\W_]+(?:[@*#$%]+[^\W_]*)*")
+# Short fragments of a word written apart: «х.у.й», «ху ё вая», «f-u-c-k».
+_FRAGMENTS = re.compile(
+    r"(?<![^\W_])[^\W\d_]{1,3}(?:[\s.\-_,·|/\\]{1,2}[^\W\d_]{1,3}){1,8}(?![^\W_])"
+)
+_QUOTES = re.compile(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"]*\"")
+_SENTENCE_END = frozenset(".!?…\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A text brought to one case and alphabet, with a way back to original positions."""
+
+    text: str
+    original: str
+    starts: tuple[int, ...] | None = None  # None: positions did not move
+    ends: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the span of the original it came from."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            return self.starts[start], self.starts[start]
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise characters: NFKC, lower case, ё→е, no zero-width or combining marks."""
+    if _PLAIN.match(text):
+        return Normalized(text.lower().replace("ё", "е"), text)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in _clusters(text):
+        piece = _normalize_cluster(text[start:end])
+        out.append(piece)
+        starts.extend([start] * len(piece))
+        ends.extend([end] * len(piece))
+    return Normalized("".join(out), text, tuple(starts), tuple(ends))
+
+
+def _clusters(text: str) -> Iterator[tuple[int, int]]:
+    """Yield spans of a base character with the combining marks that follow it."""
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        yield i, j
+        i = j
+
+
+def _normalize_cluster(cluster: str) -> str:
+    if unicodedata.category(cluster[0]) in ("Cf", "Mn", "Me"):
+        return ""  # zero-width joiners, soft hyphens, marks with no base: invisible disguise
+    composed = unicodedata.normalize("NFKC", cluster)
+    bare = "".join(ch for ch in composed if not unicodedata.combining(ch))
+    return bare.lower().replace("ё", "е")
+
+
+def deobfuscate(word: str) -> str:
+    """Undo look-alikes and stretched letters in one lower-case word."""
+    if _HAS_CYRILLIC.search(word) and _HAS_LOOKALIKE.search(word):
+        word = word.translate(LOOKALIKES)
+    if _STRETCHED.search(word):
+        word = _STRETCHED.sub(r"\1", word)
+    return word
+
+
+def skeleton(word: str) -> str:
+    """Collapse every run of a repeated character: «ссука» and «сука» look alike to roots."""
+    return _REPEATS.sub(r"\1", word)
+
+
+class Token:
+    """One word of a message: its de-obfuscated form and its span in the original text."""
+
+    __slots__ = ("end", "index", "masked", "nend", "norm", "nstart", "quoted", "start")
+
+    def __init__(self, norm: str, nstart: int, nend: int, span: tuple[int, int]) -> None:
+        self.norm = norm
+        self.nstart = nstart
+        self.nend = nend
+        self.start, self.end = span
+        self.masked = False
+        self.quoted = False
+        self.index = 0
+
+    def __repr__(self) -> str:
+        return f"Token({self.norm!r}, {self.start}, {self.end})"
+
+
+def tokenize(normalized: Normalized) -> list[Token]:
+    """Split a normalised text into de-obfuscated words; mark those inside quotes."""
+    text = normalized.text
+    tokens: list[Token] = []
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        start, end = match.span()
+        word = deobfuscate(raw)
+        token = Token(word, start, end, normalized.span(start, end))
+        if _MASK_CHARS.search(word):
+            token.masked = True
+        token.index = len(tokens)
+        tokens.append(token)
+    if tokens and ('"' in text or "«" in text or "“" in text or "„" in text):
+        _mark_quoted(text, tokens)
+    return tokens
+
+
+def _mark_quoted(text: str, tokens: list[Token]) -> None:
+    regions = [m.span() for m in _QUOTES.finditer(text)]
+    for token in tokens:
+        token.quoted = any(a < token.nstart < b for a, b in regions)
+
+
+def joined_words(normalized: Normalized) -> list[Token]:
+    """Join letters written apart («х.у.й», «ху ё вая») into candidate words.
+
+    Only runs with at least one lone letter count, so ordinary short words («я и ты» aside) are
+    rarely joined; the joined words are then matched against roots only.
+    """
+    text = normalized.text
+    joined: list[Token] = []
+    for match in _FRAGMENTS.finditer(text):
+        parts = re.findall(r"[^\W\d_]+", match.group())
+        if not any(len(p) == 1 for p in parts):
+            continue
+        word = deobfuscate("".join(parts))
+        if len(word) >= 3:
+            start, end = match.span()
+            joined.append(Token(word, start, end, normalized.span(start, end)))
+    return joined
+
+
+def is_sentence_start(text: str, position: int) -> bool:
+    """Tell whether only spaces or quotes stand between a sentence's end and `position`."""
+    i = position - 1
+    while i >= 0 and text[i] in " \t\"«“„(-—–":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
+
+
+def next_char(text: str, position: int) -> str:
+    """Return the first character after `position` that is not a space ('' at the end)."""
+    n = len(text)
+    while position < n and text[position] in " \t":
+        position += 1
+    return text[position] if position < n else ""
+
+
+def prev_char(text: str, position: int) -> str:
+    """Return the last character before `position` that is not a space ('' at the start)."""
+    while position > 0 and text[position - 1] in " \t":
+        position -= 1
+    return text[position - 1] if position > 0 else ""
