@@ -15,7 +15,6 @@ from bot.config import AgencyConfig, ConfigError, load_config
 from rules import ChatKind, CheckContext, Finding, RulesError, build_checker
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-DEFAULT_CONFIG = Path("agency.toml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,8 +25,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args)
     except (ConfigError, RulesError, ValueError) as error:
-        print(f"kodeks: {error}", file=sys.stderr)  # noqa: T201
+        sys.stderr.write(f"kodeks: {error}\n")
         return EXIT_USAGE
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")
     _add_chat(bench)
     bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--seconds", type=float, default=3.0, help="steady-state time to measure")
     bench.set_defaults(run=_run_bench, chat=None)
     return parser
 
@@ -63,8 +67,13 @@ def _add_chat(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_agency(path: Path | None) -> AgencyConfig:
+    """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists, else no registry."""
     if path is None:
-        return load_config(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else AgencyConfig()
+        from bot.settings import Settings  # noqa: PLC0415 - only when no --config is given
+
+        path = Settings().config
+        if not path.exists():
+            return AgencyConfig()
     return load_config(path)
 
 
@@ -81,9 +90,9 @@ def _run_check(args: argparse.Namespace) -> int:
     checker = build_checker(agency.registry())
     findings = checker.check(text, CheckContext(ChatKind(args.chat), client))
     if args.json:
-        print(json.dumps([_finding_json(f) for f in findings], ensure_ascii=False, indent=2))  # noqa: T201
+        _say(json.dumps([_finding_json(f) for f in findings], ensure_ascii=False, indent=2))
     else:
-        print(_describe(text, findings, checker.ruleset))  # noqa: T201
+        _say(_describe(text, findings, checker.ruleset))
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
@@ -120,15 +129,16 @@ def _run_eval(args: argparse.Namespace) -> int:
     score = evaluate(build_checker(), args.corpus, args.predictions)
     result = score.as_dict()
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))  # noqa: T201
+        _say(json.dumps(result, ensure_ascii=False))
         return EXIT_CLEAN
-    print(f"{args.corpus}: {result['messages']} messages, {result['scored']} scored")  # noqa: T201
+    _say(f"{args.corpus}: {result['messages']} messages, {result['scored']} scored")
     for label, figures in result["labels"].items():
-        print(  # noqa: T201
+        _say(
             f"  {label:16} P {figures['precision']:.3f}  R {figures['recall']:.3f}"
-            f"  F1 {figures['f1']:.3f}  (tp {figures['tp']}, fp {figures['fp']}, fn {figures['fn']})"
+            f"  F1 {figures['f1']:.3f}"
+            f"  (tp {figures['tp']}, fp {figures['fp']}, fn {figures['fn']})"
         )
-    print(f"  clean false alarm {result['clean_false_alarm']:.3%}")  # noqa: T201
+    _say(f"  clean false alarm {result['clean_false_alarm']:.3%}")
     return EXIT_CLEAN
 
 
@@ -136,13 +146,13 @@ def _run_bench(args: argparse.Namespace) -> int:
     from bot.bench import bench_checker, default_corpus  # noqa: PLC0415
 
     chat = ChatKind(args.chat) if args.chat else None
-    figures = bench_checker(build_checker(), args.corpus or default_corpus(), chat)
+    figures = bench_checker(build_checker(), args.corpus or default_corpus(), chat, args.seconds)
     result = {"checker": figures.as_dict()}
     if args.json:
-        print(json.dumps(result))  # noqa: T201
+        _say(json.dumps(result))
     else:
         c = result["checker"]
-        print(  # noqa: T201
+        _say(
             f"checker: {c['messages_per_second']:,.0f} msg/s steady, "
             f"{c['cold_messages_per_second']:,.0f} msg/s cold, "
             f"p50 {c['p50_ms']:.3f} ms, p99 {c['p99_ms']:.3f} ms over {c['messages']} messages"

@@ -44,6 +44,7 @@ _FRAGMENTS = re.compile(
 )
 _QUOTES = re.compile(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"]*\"")
 _SENTENCE_END = frozenset(".!?…\n")
+_MARKS = frozenset({"Mn", "Me"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ def _clusters(text: str) -> Iterator[tuple[int, int]]:
     i, n = 0, len(text)
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(text[j]):
+        while j < n and unicodedata.category(text[j]) in _MARKS:
             j += 1
         yield i, j
         i = j
@@ -94,7 +95,8 @@ def _normalize_cluster(cluster: str) -> str:
     if unicodedata.category(cluster[0]) in ("Cf", "Mn", "Me"):
         return ""  # zero-width joiners, soft hyphens, marks with no base: invisible disguise
     composed = unicodedata.normalize("NFKC", cluster)
-    bare = "".join(ch for ch in composed if not unicodedata.combining(ch))
+    # By category, not combining class: many marks (Thai, Indic) have class 0.
+    bare = "".join(ch for ch in composed if unicodedata.category(ch) not in _MARKS)
     return bare.lower().replace("ё", "е")
 
 

@@ -7,6 +7,8 @@ import pytest
 from rules import ChatKind, CheckContext, Checker, Rule, load_ruleset
 
 RULES = load_ruleset().rules
+
+
 # Examples are written for a client chat of Ромашка (see conftest.REGISTRY); rules that apply
 # only inside the agency are run in an internal chat.
 def _context(rule: Rule) -> CheckContext:

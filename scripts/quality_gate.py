@@ -1,0 +1,39 @@
+"""Fail when `kodeks eval --json` falls below the checker's quality floor.
+
+Usage: kodeks eval CORPUS --json | python scripts/quality_gate.py --f1 0.90 --false-alarm 0.03
+       kodeks eval CORPUS --json | python scripts/quality_gate.py --recall rudeness=0.85
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def main() -> int:
+    """Read one eval result from stdin; print it and every floor it misses."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--f1", type=float, help="the floor for every label's F1")
+    parser.add_argument("--recall", action="append", default=[], help="LABEL=FLOOR")
+    parser.add_argument("--false-alarm", type=float, required=True, help="clean false-alarm cap")
+    args = parser.parse_args()
+    result = json.load(sys.stdin)
+    misses = []
+    for label, figures in result["labels"].items():
+        if args.f1 is not None and figures["f1"] < args.f1:
+            misses.append(f"{label} F1 {figures['f1']} < {args.f1}")
+    for floor in args.recall:
+        label, value = floor.split("=")
+        if result["labels"][label]["recall"] < float(value):
+            misses.append(f"{label} recall {result['labels'][label]['recall']} < {value}")
+    alarm = result["clean_false_alarm"]
+    if alarm > args.false_alarm:
+        misses.append(f"clean false alarm {alarm} > {args.false_alarm}")
+    for _miss in misses:
+        pass
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
