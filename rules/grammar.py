@@ -2,10 +2,16 @@
 
 Second person singular is found by pymorphy's tags, not by lists: «скинешь», «подскажи»,
 «освободишься». Only words whose ending could carry such a form are analysed. A form that is
-also something else («пришли»: «они пришли» or «пришли мне файл») counts as an imperative when
-its reading is the likelier one or the context says so: a sentence opens with it and goes on,
-or «мне», «пожалуйста» follows. A verb in a generic clause («сук, на котором сидишь») with no
-«ты» anywhere speaks of anyone, not of the client.
+also something else counts only when its «ты» reading is the likelier one, or when it is a fair
+reading (`AMBIGUOUS_MIN_SHARE`) and the context settles it: «мне» or «пожалуйста» follows
+(«пришли мне файл», never «документы пришли»), «ты» is written in the message, or «не» comes
+before a word whose other readings are not verbs («не кипишуй»). A form opening a sentence
+decides nothing: «Пришли правки» is as often «(мы) пришли» as «пришли!».
+
+A verb speaks of anyone, not of the client, in a generic clause («сук, на котором сидишь»)
+when no «ты» is written, and an imperative after «ни» is concessive («как ни крути»). A rule's
+`exceptions` are regexes over the normalised text for set phrases whose imperative addresses
+nobody («не дай бог», «будь то»); a hit inside a match of one is dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rules.errors import RulesError
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
@@ -21,15 +28,35 @@ from rules.text import Token, is_sentence_start, next_char, prev_char
 _SECOND_PERSON_ENDINGS = ("шь", "шься", "и", "й", "ь", "ся", "сь")
 _CYRILLIC_WORD = re.compile(r"[а-я]+\Z")
 _PLURAL = frozenset({"plur"})
+# Readings that say nothing against «ты»: «слушай» (INTJ), «понимаешь» (parenthetical).
+_DISCOURSE = frozenset({"INTJ", "Prnt"})
+# Rival readings that «не» goes with as readily as with a verb.
+_AGREEING = frozenset({"VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "PRED", "Apro"})
+_PRONOUN_ADJECTIVE = "Apro"
+_CLAUSE_BREAK = re.compile(r"[.!?…()\n;:]")
+_IMPERATIVE = "impr"
+# «как не крути» is the common misspelling of concessive «как ни крути».
+_CONCESSIVE_OPENERS = frozenset({"как", "куда", "где", "сколько", "что", "кто", "когда", "чем"})
+_NEGATION = "не"
+_CONCESSIVE = "ни"
+# A form whose «ты» reading has less than this share of pymorphy's score is never a «ты»-form,
+# whatever follows: «пожалуй» (пожаловать), «при» (переть), «день» (деть).
+AMBIGUOUS_MIN_SHARE = 0.2
+# Rival readings (discourse words aside) with at least this share need the context to settle
+# the form: «пришли» (прийти), «мой» (мой), «жаль» (жаль), «нибудь» (нибудь).
+RIVAL_MIN_SHARE = 0.3
 _AFTER_ADDRESS = frozenset(",!?.…)—–-:")
 _BEFORE_ADDRESS = frozenset(",(")
 
-# Shouting: at least this many words in capitals, this many capital letters in them, and this
-# share of all letters. Acronyms (SMM, ROMI, ТЗ) stay below the first two.
+# Shouting: at least this many words in capitals, this many capital letters in them, this share
+# of all letters outside quotes, and one capitalised word of `CAPS_LONG_WORD` letters or more.
+# Acronyms (SMM, ROMI, ТЗ, CEO, KPI) are short, so a list of them stays below the last test;
+# a slogan quoted in capitals («СКИДКИ ДО 50%») is not shouting.
 CAPS_MIN_WORDS = 3
 CAPS_MIN_LETTERS = 12
 CAPS_MIN_SHARE = 0.6
-_WORD = re.compile(r"[^\W\d_]{2,}")
+CAPS_LONG_WORD = 5
+_UPPER_RUN = re.compile(r"[A-ZА-ЯЁ]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +65,30 @@ class GrammarRule:
 
     rule: Rule
     tag_sets: tuple[frozenset[str], ...]
+    exceptions: re.Pattern[str] | None = None
 
 
 def compile_grammar(rules: list[Rule], morph: Morph) -> tuple[GrammarRule, ...]:
-    """Parse patterns like "VERB impr sing" into sets of grammemes."""
+    """Parse patterns like "VERB impr sing" into sets of grammemes; compile the exceptions."""
     del morph  # grammar rules need no word forms
     return tuple(
-        GrammarRule(rule, tuple(frozenset(p.split()) for p in rule.patterns)) for rule in rules
+        GrammarRule(
+            rule,
+            tuple(frozenset(p.split()) for p in rule.patterns),
+            _compile_exceptions(rule),
+        )
+        for rule in rules
     )
+
+
+def _compile_exceptions(rule: Rule) -> re.Pattern[str] | None:
+    if not rule.exceptions:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{e})" for e in rule.exceptions))
+    except re.error as error:
+        msg = f"rule '{rule.id}': an exception regex does not compile ({error}); fix it"
+        raise RulesError(msg) from error
 
 
 def match_grammar(scan: Scan, rules: tuple[GrammarRule, ...]) -> list[Hit]:
@@ -55,16 +98,34 @@ def match_grammar(scan: Scan, rules: tuple[GrammarRule, ...]) -> list[Hit]:
         word = token.norm
         if token.quoted or not word.endswith(_SECOND_PERSON_ENDINGS):
             continue
-        if not _CYRILLIC_WORD.match(word):
+        if not _CYRILLIC_WORD.match(word) or _after_hyphen(scan, token):
             continue
         readings = scan.morph.parse(word)
         for grammar in rules:
             tags = _reading_for(scan, token, readings, grammar.tag_sets)
             if tags is not None:
+                if _excepted(scan, token, grammar.exceptions):
+                    break
                 plural = scan.morph.inflect(word, tags, _PLURAL)
                 hits.append((grammar.rule, token.start, token.end, plural))
                 break
     return hits
+
+
+def _after_hyphen(scan: Scan, token: Token) -> bool:
+    """Tell whether the token ends a hyphenated word («кто-нибудь»), never a verb of its own."""
+    text = scan.normalized.text
+    i = token.nstart
+    return i >= 2 and text[i - 1] == "-" and text[i - 2].isalpha()
+
+
+def _excepted(scan: Scan, token: Token, exceptions: re.Pattern[str] | None) -> bool:
+    """Tell whether the token lies inside a set phrase listed as the rule's exception."""
+    if exceptions is None:
+        return False
+    return any(
+        m.start() <= token.nstart < m.end() for m in exceptions.finditer(scan.normalized.text)
+    )
 
 
 def _reading_for(
@@ -77,33 +138,62 @@ def _reading_for(
     fitting = [r for r in readings if any(tags <= r[1] for tags in tag_sets)]
     if not fitting:
         return None
-    share = sum(score for _, _, score in fitting)
     total = sum(score for _, _, score in readings) or 1.0
-    if share < total and share <= total - share and not _imperative_context(scan, token):
+    if sum(score for _, _, score in fitting) < AMBIGUOUS_MIN_SHARE * total:
+        return None
+    others = [r for r in readings if r not in fitting and not _DISCOURSE & r[1]]
+    if sum(score for _, _, score in others) >= RIVAL_MIN_SHARE * total and not _settled_by_context(
+        scan, token, others
+    ):
         return None
     tags = fitting[0][1]
-    if "indc" in tags and _generic_clause(scan, token):
+    if _generic_clause(scan, token, tags):
         return None
     return tags
 
 
-def _imperative_context(scan: Scan, token: Token) -> bool:
+def _settled_by_context(
+    scan: Scan, token: Token, others: list[tuple[str, frozenset[str], float]]
+) -> bool:
+    """Tell whether the words around an ambiguous form make it the «ты»-form.
+
+    «Мне», «пожалуйста» right after, in the same clause, settle a rival verb or noun («пришли
+    мне файл», not «люди пришли! мне скучно»). «Не» right before
+    settles a rival that is a noun or an adverb («не кипишуй»), never a verb («не пришли»)
+    or a word that agrees with a noun («не мой день»).
+    """
+    if any(_PRONOUN_ADJECTIVE in tags for _, tags, _ in others):
+        return False  # «мой», «твой»: «ты мой, мне …» is no imperative of «мыть»
     tokens = scan.tokens
     following = tokens[token.index + 1] if token.index + 1 < len(tokens) else None
-    if following is not None and following.norm in scan.vocabulary.imperative_cues:
-        return True
-    text = scan.normalized.text
-    return (
+    if (
         following is not None
-        and is_sentence_start(text, token.nstart)
-        and next_char(text, token.nend) not in ".!?…"
+        and following.norm in scan.vocabulary.imperative_cues
+        and not _CLAUSE_BREAK.search(scan.normalized.text, token.nend, following.nstart)
+    ):
+        return True
+    previous = tokens[token.index - 1] if token.index else None
+    return (
+        previous is not None
+        and previous.norm == _NEGATION
+        and not any(_AGREEING & tags for _, tags, _ in others)
     )
 
 
-def _generic_clause(scan: Scan, token: Token) -> bool:
-    if scan.addressed:
+def _generic_clause(scan: Scan, token: Token, tags: frozenset[str]) -> bool:
+    """Tell whether a «ты»-form speaks of anyone: «на котором сидишь», «как ни крути»."""
+    tokens = scan.tokens
+    if token.index and _IMPERATIVE in tags:
+        previous = tokens[token.index - 1].norm
+        if previous == _CONCESSIVE or (
+            previous == _NEGATION
+            and token.index > 1
+            and tokens[token.index - 2].norm in _CONCESSIVE_OPENERS
+        ):
+            return True
+    if "indc" not in tags or scan.addressed:
         return False
-    before = scan.tokens[max(0, token.index - 3) : token.index]
+    before = tokens[max(0, token.index - 3) : token.index]
     return any(t.norm in scan.vocabulary.relative_words for t in before)
 
 
@@ -130,15 +220,23 @@ def compile_caps(rules: list[Rule], morph: Morph) -> tuple[Rule, ...]:
 
 
 def match_caps(scan: Scan, rules: tuple[Rule, ...]) -> list[Hit]:
-    """Find a message written mostly in capitals (acronyms aside)."""
-    if not rules:
-        return []
+    """Find a message written mostly in capitals (acronyms and quotes aside)."""
     text = scan.original
-    shouted = [m for m in _WORD.finditer(text) if m.group().isupper()]
-    if len(shouted) < CAPS_MIN_WORDS:
+    if not rules or not _UPPER_RUN.search(text):
         return []
-    loud = sum(len(m.group()) for m in shouted)
-    letters = sum(1 for ch in text if ch.isalpha())
+    shouted: list[tuple[int, int, int]] = []  # (start, end, letters) of capitalised words
+    letters = 0
+    for token in scan.tokens:
+        if token.quoted:
+            continue
+        word = text[token.start : token.end]
+        count = sum(1 for ch in word if ch.isalpha())
+        letters += count
+        if count >= 2 and word.isupper():
+            shouted.append((token.start, token.end, count))
+    if len(shouted) < CAPS_MIN_WORDS or all(n < CAPS_LONG_WORD for _, _, n in shouted):
+        return []
+    loud = sum(n for _, _, n in shouted)
     if loud < CAPS_MIN_LETTERS or loud < CAPS_MIN_SHARE * letters:
         return []
-    return [(rules[0], shouted[0].start(), shouted[-1].end(), None)]
+    return [(rules[0], shouted[0][0], shouted[-1][1], None)]

@@ -32,14 +32,19 @@ class Morph:
         )
 
     def _forms(self, lemma: str) -> frozenset[str]:
-        """Return every inflected form of `lemma` (ё as е); non-Cyrillic words stand alone."""
+        """Return every inflected form of `lemma` (ё as е); non-Cyrillic words stand alone.
+
+        Archaic forms are left out: «те» as a dative of «ты» would make every «те» a «ты».
+        """
         lemma = lemma.lower().replace("ё", "е")
         if not _CYRILLIC_WORD.match(lemma):
             return frozenset({lemma})
         found = {lemma}
         for parse in self._analyzer.parse(lemma):
             if parse.normal_form.replace("ё", "е") == lemma:
-                found.update(f.word.replace("ё", "е") for f in parse.lexeme)
+                found.update(
+                    f.word.replace("ё", "е") for f in parse.lexeme if "Arch" not in f.tag
+                )
         return frozenset(found)
 
     def lemmas(self, word: str) -> frozenset[str]:
