@@ -17,7 +17,7 @@ nobody («не дай бог», «будь то»); a hit inside a match of one 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rules.errors import RulesError
 from rules.model import Rule
@@ -33,6 +33,7 @@ _DISCOURSE = frozenset({"INTJ", "Prnt"})
 # Rival readings that «не» goes with as readily as with a verb.
 _AGREEING = frozenset({"VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "PRED", "Apro"})
 _PRONOUN_ADJECTIVE = "Apro"
+_FORM_CACHE_SIZE = 100_000
 _CLAUSE_BREAK = re.compile(r"[.!?…()\n;:]")
 _IMPERATIVE = "impr"
 # «как не крути» is the common misspelling of concessive «как ни крути».
@@ -52,7 +53,7 @@ _BEFORE_ADDRESS = frozenset(",(")
 # of all letters outside quotes, and one capitalised word of `CAPS_LONG_WORD` letters or more.
 # Acronyms (SMM, ROMI, ТЗ, CEO, KPI) are short, so a list of them stays below the last test;
 # a slogan quoted in capitals («СКИДКИ ДО 50%») is not shouting.
-CAPS_MIN_WORDS = 3
+CAPS_MIN_WORDS = 2
 CAPS_MIN_LETTERS = 12
 CAPS_MIN_SHARE = 0.6
 CAPS_LONG_WORD = 5
@@ -68,16 +69,49 @@ class GrammarRule:
     exceptions: re.Pattern[str] | None = None
 
 
-def compile_grammar(rules: list[Rule], morph: Morph) -> tuple[GrammarRule, ...]:
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """What the readings of one word say about it as a «ты»-form of one rule."""
+
+    tags: frozenset[str]  # grammemes of the «ты» reading
+    plural: str | None  # the same form in the plural, as the suggestion
+    contested: bool  # rival readings are strong enough that the context must settle it
+    cue_settles: bool  # «мне», «пожалуйста» after it may settle it (no pronoun rival)
+    negation_settles: bool  # «не» before it may settle it (rivals are nouns or adverbs)
+
+
+@dataclass(slots=True)
+class CompiledGrammar:
+    """Grammar rules, with what each word's readings say cached by word."""
+
+    rules: tuple[GrammarRule, ...]
+    morph: Morph
+    forms: dict[str, tuple[_Form | None, ...]] = field(default_factory=dict)
+
+    def form(self, word: str) -> tuple[_Form | None, ...]:
+        """Return, per rule, the «ты» reading of `word` (None where it has none)."""
+        found = self.forms.get(word)
+        if found is None:
+            if len(self.forms) >= _FORM_CACHE_SIZE:
+                self.forms.clear()
+            readings = self.morph.parse(word)
+            found = tuple(_form(self.morph, word, readings, g.tag_sets) for g in self.rules)
+            self.forms[word] = found
+        return found
+
+
+def compile_grammar(rules: list[Rule], morph: Morph) -> CompiledGrammar:
     """Parse patterns like "VERB impr sing" into sets of grammemes; compile the exceptions."""
-    del morph  # grammar rules need no word forms
-    return tuple(
-        GrammarRule(
-            rule,
-            tuple(frozenset(p.split()) for p in rule.patterns),
-            _compile_exceptions(rule),
-        )
-        for rule in rules
+    return CompiledGrammar(
+        tuple(
+            GrammarRule(
+                rule,
+                tuple(frozenset(p.split()) for p in rule.patterns),
+                _compile_exceptions(rule),
+            )
+            for rule in rules
+        ),
+        morph,
     )
 
 
@@ -91,7 +125,7 @@ def _compile_exceptions(rule: Rule) -> re.Pattern[str] | None:
         raise RulesError(msg) from error
 
 
-def match_grammar(scan: Scan, rules: tuple[GrammarRule, ...]) -> list[Hit]:
+def match_grammar(scan: Scan, compiled: CompiledGrammar) -> list[Hit]:
     """Find verbs in the second person singular and singular imperatives."""
     hits: list[Hit] = []
     for token in scan.tokens:
@@ -100,14 +134,10 @@ def match_grammar(scan: Scan, rules: tuple[GrammarRule, ...]) -> list[Hit]:
             continue
         if not _CYRILLIC_WORD.match(word) or _after_hyphen(scan, token):
             continue
-        readings = scan.morph.parse(word)
-        for grammar in rules:
-            tags = _reading_for(scan, token, readings, grammar.tag_sets)
-            if tags is not None:
-                if _excepted(scan, token, grammar.exceptions):
-                    break
-                plural = scan.morph.inflect(word, tags, _PLURAL)
-                hits.append((grammar.rule, token.start, token.end, plural))
+        for grammar, form in zip(compiled.rules, compiled.form(word), strict=True):
+            if form is not None and _counts(scan, token, form):
+                if not _excepted(scan, token, grammar.exceptions):
+                    hits.append((grammar.rule, token.start, token.end, form.plural))
                 break
     return hits
 
@@ -128,56 +158,56 @@ def _excepted(scan: Scan, token: Token, exceptions: re.Pattern[str] | None) -> b
     )
 
 
-def _reading_for(
-    scan: Scan,
-    token: Token,
+def _form(
+    morph: Morph,
+    word: str,
     readings: tuple[tuple[str, frozenset[str], float], ...],
     tag_sets: tuple[frozenset[str], ...],
-) -> frozenset[str] | None:
-    """Return the grammemes of the reading that makes `token` a «ты»-form, if it is one."""
+) -> _Form | None:
+    """Weigh the readings of a word: is it a «ты»-form, and how contested is that reading."""
     fitting = [r for r in readings if any(tags <= r[1] for tags in tag_sets)]
     if not fitting:
         return None
     total = sum(score for _, _, score in readings) or 1.0
     if sum(score for _, _, score in fitting) < AMBIGUOUS_MIN_SHARE * total:
         return None
-    others = [r for r in readings if r not in fitting and not _DISCOURSE & r[1]]
-    if sum(score for _, _, score in others) >= RIVAL_MIN_SHARE * total and not _settled_by_context(
-        scan, token, others
-    ):
-        return None
+    rivals = [r for r in readings if r not in fitting and not _DISCOURSE & r[1]]
+    pronoun = any(_PRONOUN_ADJECTIVE in tags for _, tags, _ in rivals)
     tags = fitting[0][1]
-    if _generic_clause(scan, token, tags):
-        return None
-    return tags
+    return _Form(
+        tags=tags,
+        plural=morph.inflect(word, tags, _PLURAL),
+        contested=sum(score for _, _, score in rivals) >= RIVAL_MIN_SHARE * total,
+        cue_settles=not pronoun,
+        negation_settles=not pronoun and not any(_AGREEING & tags for _, tags, _ in rivals),
+    )
 
 
-def _settled_by_context(
-    scan: Scan, token: Token, others: list[tuple[str, frozenset[str], float]]
-) -> bool:
-    """Tell whether the words around an ambiguous form make it the «ты»-form.
+def _counts(scan: Scan, token: Token, form: _Form) -> bool:
+    """Tell whether a «ты»-form found in the dictionary addresses someone here."""
+    if form.contested and not _settled_by_context(scan, token, form):
+        return False
+    return not _generic_clause(scan, token, form.tags)
+
+
+def _settled_by_context(scan: Scan, token: Token, form: _Form) -> bool:
+    """Tell whether the words around a contested form make it the «ты»-form.
 
     «Мне», «пожалуйста» right after, in the same clause, settle a rival verb or noun («пришли
-    мне файл», not «люди пришли! мне скучно»). «Не» right before
-    settles a rival that is a noun or an adverb («не кипишуй»), never a verb («не пришли»)
-    or a word that agrees with a noun («не мой день»).
+    мне файл», not «люди пришли! мне скучно»), never a pronoun («ты мой, мне …»). «Не» right
+    before settles a rival that is a noun or an adverb («не кипишуй»), never a verb («не
+    пришли») or a word that agrees with a noun («не мой день»).
     """
-    if any(_PRONOUN_ADJECTIVE in tags for _, tags, _ in others):
-        return False  # «мой», «твой»: «ты мой, мне …» is no imperative of «мыть»
     tokens = scan.tokens
     following = tokens[token.index + 1] if token.index + 1 < len(tokens) else None
     if (
-        following is not None
+        form.cue_settles
+        and following is not None
         and following.norm in scan.vocabulary.imperative_cues
         and not _CLAUSE_BREAK.search(scan.normalized.text, token.nend, following.nstart)
     ):
         return True
-    previous = tokens[token.index - 1] if token.index else None
-    return (
-        previous is not None
-        and previous.norm == _NEGATION
-        and not any(_AGREEING & tags for _, tags, _ in others)
-    )
+    return form.negation_settles and token.index > 0 and tokens[token.index - 1].norm == _NEGATION
 
 
 def _generic_clause(scan: Scan, token: Token, tags: frozenset[str]) -> bool:

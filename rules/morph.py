@@ -42,9 +42,7 @@ class Morph:
         found = {lemma}
         for parse in self._analyzer.parse(lemma):
             if parse.normal_form.replace("ё", "е") == lemma:
-                found.update(
-                    f.word.replace("ё", "е") for f in parse.lexeme if "Arch" not in f.tag
-                )
+                found.update(f.word.replace("ё", "е") for f in parse.lexeme if "Arch" not in f.tag)
         return frozenset(found)
 
     def lemmas(self, word: str) -> frozenset[str]:
