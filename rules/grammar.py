@@ -48,6 +48,7 @@ AMBIGUOUS_MIN_SHARE = 0.2
 RIVAL_MIN_SHARE = 0.3
 _AFTER_ADDRESS = frozenset(",!?.…)—–-:")
 _BEFORE_ADDRESS = frozenset(",(")
+_POSSESSIVES = frozenset({"мой", "моя", "мое", "мои", "my"})
 
 # Shouting: at least this many words in capitals, this many capital letters in them, this share
 # of all letters outside quotes, and one capitalised word of `CAPS_LONG_WORD` letters or more.
@@ -228,9 +229,16 @@ def _generic_clause(scan: Scan, token: Token, tags: frozenset[str]) -> bool:
 
 
 def is_vocative(scan: Scan, token: Token) -> bool:
-    """Tell whether a word is set off as an address: «зай, …», «…, mate, …», «hey buddy,»."""
+    """Tell whether a word is set off as an address: «зай, …», «…, mate, …», «hey buddy,».
+
+    A possessive may follow the word inside the address: «зайка моя, …», «honey my, …».
+    """
     text = scan.normalized.text
-    after = next_char(text, token.nend)
+    end = token.nend
+    following = scan.tokens[token.index + 1] if token.index + 1 < len(scan.tokens) else None
+    if following is not None and following.norm in _POSSESSIVES and next_char(text, end) != ",":
+        end = following.nend
+    after = next_char(text, end)
     if after and after not in _AFTER_ADDRESS:
         return False
     if is_sentence_start(text, token.nstart) or prev_char(text, token.nstart) in _BEFORE_ADDRESS:
