@@ -3,7 +3,9 @@
 «Пчёлка на Новый год выделила 6 млн на ТВ» in Калина's chat gives away Пчёлка's plans;
 «в портфолио у нас есть соки Калина» names a client and tells nothing. So a mention counts only
 with one of the rule's cues (budgets, prices, terms, results, plans, or any figure) in the same
-message. The finding's span is the other client's name.
+message. A cue is a phrase pattern as in `sequences.py` (one slot, or several such as
+«в следующем году» with the rule's `max_gap`); words of the client's own name are not cues. The
+finding's span is the other client's name.
 """
 
 from __future__ import annotations
@@ -13,20 +15,26 @@ from dataclasses import dataclass
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
-from rules.sequences import Slot, compile_slot
+from rules.sequences import SequenceIndex, compile_phrase, match_at
 
 
 @dataclass(frozen=True, slots=True)
 class MentionRule:
-    """A mention rule with its cues compiled into slots."""
+    """A mention rule with its cues compiled into an index of phrases."""
 
     rule: Rule
-    cues: tuple[Slot, ...]
+    cues: SequenceIndex
 
 
 def compile_mentions(rules: list[Rule], morph: Morph) -> tuple[MentionRule, ...]:
     """Compile each rule's cue patterns."""
-    return tuple(MentionRule(r, tuple(compile_slot(p, morph) for p in r.patterns)) for r in rules)
+    compiled = []
+    for rule in rules:
+        index = SequenceIndex()
+        for pattern in rule.patterns:
+            index.add(compile_phrase(rule, pattern, morph))
+        compiled.append(MentionRule(rule, index))
+    return tuple(compiled)
 
 
 def match_mentions(scan: Scan, rules: tuple[MentionRule, ...]) -> list[Hit]:
@@ -35,9 +43,20 @@ def match_mentions(scan: Scan, rules: tuple[MentionRule, ...]) -> list[Hit]:
         return []
     hits: list[Hit] = []
     tokens = scan.tokens
+    names = {i for m in scan.mentions for i in range(m.first, m.last + 1)}
     for mention_rule in rules:
-        if any(cue.accepts(t.norm) for t in tokens for cue in mention_rule.cues):
+        if _has_cue(scan, mention_rule.cues, names):
             for mention in scan.other_clients:
                 start, end = tokens[mention.first].start, tokens[mention.last].end
                 hits.append((mention_rule.rule, start, end, None))
     return hits
+
+
+def _has_cue(scan: Scan, cues: SequenceIndex, names: set[int]) -> bool:
+    for token in scan.tokens:
+        if token.index in names:
+            continue
+        for sequence in cues.starting_at(token.norm):
+            if match_at(scan, token.index, sequence) is not None:
+                return True
+    return False

@@ -3,20 +3,32 @@
 Built once, so a message costs one dictionary look-up per word whatever the number of rules. A
 lemma rule is a phrase of one slot; a phrase allows `max_gap` other words between its slots, so
 small insertions («как я, кажется, уже говорил») still match.
+
+A phrase pattern is a space-separated list of slots:
+
+* `a|b|c*|<number>`: any form of the lemmas `a` or `b`, a word starting with `c`, any figure;
+  a trailing `?` makes the slot optional.
+* `!a|b`: a word that must NOT stand next to the neighbouring slot. Before a slot it looks at the
+  word right before that slot's match (`!не понимать` leaves «не понимаю» alone); at the end of
+  a pattern it looks at the word right after the last match (`элементарный !гигиена`).
+* `^` as the first item: the phrase must open a sentence («На пальцах: …», not «сыпь на пальцах»).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from rules.errors import RulesError
 from rules.model import Rule, RuleKind
 from rules.morph import Morph
 from rules.scan import Hit, Scan
-from rules.text import Token
+from rules.text import Token, is_sentence_start
 
 NUMBER_SLOT = "<number>"
+SENTENCE_START = "^"
 _HAS_DIGIT = re.compile(r"\d")
+_NONE: list[Sequence] = []  # shared and never changed: the look-up of a word no rule starts with
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +39,8 @@ class Slot:
     prefixes: tuple[str, ...] = ()
     number: bool = False
     optional: bool = False
+    not_before: Slot | None = None  # the word right before this slot's match must not fill it
+    not_after: Slot | None = None  # the word right after this slot's match must not fill it
 
     def accepts(self, word: str) -> bool:
         """Tell whether a de-obfuscated word fills this slot."""
@@ -36,6 +50,21 @@ class Slot:
             return True
         return any(word.startswith(p) for p in self.prefixes)
 
+    def fits(self, tokens: list[Token], index: int) -> bool:
+        """Tell whether the token at `index` fills this slot with its neighbours allowed."""
+        if not self.accepts(tokens[index].norm):
+            return False
+        return self.neighbours_allowed(tokens, index)
+
+    def neighbours_allowed(self, tokens: list[Token], index: int) -> bool:
+        """Tell whether the words around a match are none of the forbidden ones."""
+        before, after = self.not_before, self.not_after
+        if before is not None and index > 0 and before.accepts(tokens[index - 1].norm):
+            return False
+        return not (
+            after is not None and index + 1 < len(tokens) and after.accepts(tokens[index + 1].norm)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Sequence:
@@ -43,6 +72,10 @@ class Sequence:
 
     rule: Rule
     slots: tuple[Slot, ...]
+    sentence_start: bool = False  # the first slot must open a sentence
+    # The forms of the most telling later slot: when none is in the message, the phrase cannot
+    # match, so frequent first words («это», «как», «для») cost one set test, not a slot walk.
+    key: frozenset[str] | None = None
 
 
 def compile_slot(text: str, morph: Morph) -> Slot:
@@ -60,6 +93,48 @@ def compile_slot(text: str, morph: Morph) -> Slot:
         else:
             forms.update(morph.forms(alt))
     return Slot(frozenset(forms), tuple(prefixes), number, optional)
+
+
+def compile_phrase(rule: Rule, pattern: str, morph: Morph) -> Sequence:
+    """Compile a phrase pattern (slots, `!` negative slots, a leading `^`) into a Sequence."""
+    parts = pattern.split()
+    sentence_start = bool(parts) and parts[0] == SENTENCE_START
+    if sentence_start:
+        parts = parts[1:]
+    slots: list[Slot] = []
+    pending: Slot | None = None  # a negative slot waiting for the slot it stands before
+    for part in parts:
+        if part.startswith("!") and len(part) > 1:
+            if pending is not None:
+                msg = f"{rule.id}: '{pattern}' has two negative slots in a row; join them with |"
+                raise RulesError(msg)
+            pending = compile_slot(part[1:], morph)
+            continue
+        slot = compile_slot(part, morph)
+        if pending is not None:
+            slot = replace(slot, not_before=pending)
+            pending = None
+        slots.append(slot)
+    if not slots or (slots[0].optional and len(slots) == 1):
+        msg = f"{rule.id}: '{pattern}' has no word slot to match; add one"
+        raise RulesError(msg)
+    if slots[0].optional:
+        msg = f"{rule.id}: '{pattern}' starts with an optional slot; make the first slot required"
+        raise RulesError(msg)
+    if pending is not None:
+        slots[-1] = replace(slots[-1], not_after=pending)
+    return Sequence(rule, tuple(slots), sentence_start, _key(slots))
+
+
+def _key(slots: list[Slot]) -> frozenset[str] | None:
+    """Pick the required later slot of plain words whose shortest form is longest."""
+    plain = [
+        s for s in slots[1:] if not s.optional and not s.prefixes and not s.number and s.forms
+    ]
+    if not plain:
+        return None
+    best = max(plain, key=lambda s: (min(len(f) for f in s.forms), -len(s.forms)))
+    return best.forms
 
 
 @dataclass(slots=True)
@@ -82,11 +157,16 @@ class SequenceIndex:
 
     def starting_at(self, word: str) -> list[Sequence]:
         """Return the sequences whose first slot this word fills."""
-        found = list(self.by_form.get(word, ()))
-        for prefix, sequence in self.by_prefix.get(word[:3], ()):
+        by_form = self.by_form.get(word, _NONE)
+        by_prefix = self.by_prefix.get(word[:3])
+        number = bool(self.any_number) and _HAS_DIGIT.search(word) is not None
+        if by_prefix is None and not number:
+            return by_form  # the common case: no copy
+        found = list(by_form)
+        for prefix, sequence in by_prefix or ():
             if word.startswith(prefix):
                 found.append(sequence)
-        if self.any_number and _HAS_DIGIT.search(word):
+        if number:
             found.extend(self.any_number)
         return found
 
@@ -99,8 +179,7 @@ def compile_sequences(rules: list[Rule], morph: Morph) -> SequenceIndex:
             if rule.kind is RuleKind.LEMMA:
                 index.add(Sequence(rule, (compile_slot(pattern, morph),)))
             else:
-                slots = tuple(compile_slot(part, morph) for part in pattern.split())
-                index.add(Sequence(rule, slots))
+                index.add(compile_phrase(rule, pattern, morph))
     return index
 
 
@@ -112,10 +191,25 @@ def match_sequences(scan: Scan, index: SequenceIndex) -> list[Hit]:
         if token.quoted:
             continue
         for sequence in index.starting_at(token.norm):
-            last = _match_slots(tokens, token.index, sequence)
+            if sequence.key is not None and sequence.key.isdisjoint(scan.words):
+                continue
+            last = match_at(scan, token.index, sequence)
             if last is not None:
                 hits.append((sequence.rule, token.start, tokens[last].end, None))
     return hits
+
+
+def match_at(scan: Scan, start: int, sequence: Sequence) -> int | None:
+    """Match a sequence whose first slot the token at `start` fills; return its last token."""
+    tokens = scan.tokens
+    first = sequence.slots[0]
+    if not first.neighbours_allowed(tokens, start):
+        return None
+    if sequence.sentence_start and not is_sentence_start(
+        scan.normalized.text, tokens[start].nstart
+    ):
+        return None
+    return _match_slots(tokens, start, sequence)
 
 
 def _match_slots(tokens: list[Token], start: int, sequence: Sequence) -> int | None:
@@ -125,7 +219,7 @@ def _match_slots(tokens: list[Token], start: int, sequence: Sequence) -> int | N
     for slot in sequence.slots[1:]:
         found = None
         for candidate in range(position + 1, min(len(tokens), position + 2 + gap)):
-            if slot.accepts(tokens[candidate].norm):
+            if slot.fits(tokens, candidate):
                 found = candidate
                 break
         if found is None:
@@ -134,5 +228,3 @@ def _match_slots(tokens: list[Token], start: int, sequence: Sequence) -> int | N
             return None
         position = found
     return position
-
-
