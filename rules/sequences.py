@@ -128,9 +128,7 @@ def compile_phrase(rule: Rule, pattern: str, morph: Morph) -> Sequence:
 
 def _key(slots: list[Slot]) -> frozenset[str] | None:
     """Pick the required later slot of plain words whose shortest form is longest."""
-    plain = [
-        s for s in slots[1:] if not s.optional and not s.prefixes and not s.number and s.forms
-    ]
+    plain = [s for s in slots[1:] if not s.optional and not s.prefixes and not s.number and s.forms]
     if not plain:
         return None
     best = max(plain, key=lambda s: (min(len(f) for f in s.forms), -len(s.forms)))

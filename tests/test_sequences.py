@@ -1,0 +1,98 @@
+"""Phrase slots: negative neighbours, the sentence-start anchor, the key-word pre-check, cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules import ChatKind, CheckContext, Checker, Client, Label, Rule, RuleKind, RulesError
+from rules.mention import compile_mentions, match_mentions
+from rules.scan import Scan
+from rules.sequences import compile_phrase, compile_sequences, match_sequences
+
+
+def _rule(*patterns: str, max_gap: int = 1, kind: RuleKind = RuleKind.PHRASE) -> Rule:
+    return Rule(
+        id="test-phrase",
+        label=Label.CONDESCENSION,
+        kind=kind,
+        patterns=patterns,
+        suggest=("x",),
+        max_gap=max_gap,
+    )
+
+
+def _matches(checker: Checker, rule: Rule, text: str, client: str | None = None) -> list[str]:
+    scan = Scan(
+        text,
+        CheckContext(ChatKind.CLIENT, client),
+        checker.clients,
+        checker.vocabulary,
+        checker.morph,
+    )
+    if rule.kind is RuleKind.MENTION:
+        hits = match_mentions(scan, compile_mentions([rule], checker.morph))
+    else:
+        hits = match_sequences(scan, compile_sequences([rule], checker.morph))
+    return [text[start:end] for _, start, end, _ in hits]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("я понимаю задачу", True),
+        ("я не понимаю задачу", False),  # the word right before the slot is forbidden
+        ("не я понимаю", True),
+    ],
+)
+def test_negative_slot_before(checker: Checker, text: str, found: bool) -> None:
+    rule = _rule("!не понимать")
+    assert bool(_matches(checker, rule, text)) is found
+
+
+def test_negative_slot_before_a_later_slot_skips_to_the_next_candidate(checker: Checker) -> None:
+    rule = _rule("работать !не без договор", max_gap=3)
+    assert _matches(checker, rule, "работаем без договора") == ["работаем без договора"]
+    assert _matches(checker, rule, "работаем не без договора") == []
+
+
+def test_negative_slot_at_the_end_looks_after_the_last_match(checker: Checker) -> None:
+    rule = _rule("элементарный вещь !о")
+    assert _matches(checker, rule, "это элементарные вещи, поймите")
+    assert not _matches(checker, rule, "элементарные вещи о гигиене")
+
+
+def test_sentence_start_anchor(checker: Checker) -> None:
+    rule = _rule("^ на пальцах")
+    assert _matches(checker, rule, "На пальцах: нет фида — нет рекламы")
+    assert _matches(checker, rule, "Ок. На пальцах: так")
+    assert not _matches(checker, rule, "сыпь на пальцах прошла")
+
+
+def test_key_word_check_keeps_optional_and_gapped_matches(checker: Checker) -> None:
+    rule = _rule("как я уже|и говорить|писать", max_gap=2)
+    assert _matches(checker, rule, "как я, кажется, уже писала")
+    assert not _matches(checker, rule, "как я и думала")
+
+
+@pytest.mark.parametrize("pattern", ["!не", "!не !вы понимать", "знать? понимать", "^"])
+def test_bad_phrases_are_rejected(checker: Checker, pattern: str) -> None:
+    with pytest.raises(RulesError):
+        compile_phrase(_rule(pattern), pattern, checker.morph)
+
+
+def test_mention_cues_may_be_phrases(checker: Checker) -> None:
+    other = checker.with_clients([Client("Ромашка"), Client("Ласточка")])
+    rule = Rule(
+        id="test-mention",
+        label=Label.CONFIDENTIALITY,
+        kind=RuleKind.MENTION,
+        patterns=("в следующий год", "бюджет"),
+        suggest=("x",),
+        max_gap=1,
+    )
+    assert _matches(other, rule, "Ласточка в следующем году уходит в регионы", "Ромашка") == [
+        "Ласточка"
+    ]
+    assert _matches(other, rule, "у Ласточки бюджет больше", "Ромашка") == ["Ласточки"]
+    assert _matches(other, rule, "Ласточка уходит в регионы", "Ромашка") == []
+    assert _matches(other, rule, "у Ромашки бюджет больше", "Ромашка") == []
