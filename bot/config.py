@@ -1,18 +1,35 @@
-"""`agency.toml`: the agency's own facts, validated with errors that name the line to fix.
+"""`agency.toml`: the agency's own facts and policy, validated with errors that name the line.
 
-This issue's part of the schema is the client registry (`[[clients]] name, aliases`), the format
-the corpora use; chats, staff and policy join it later, and a file with only `clients` stays valid.
+One schema for every platform: clients with aliases, chats (platform, id, kind, client), staff
+with their Telegram and Slack ids, Telegram Business counterparts, the compliance channel, the
+policy and working hours. Every table is optional: a file with only `[[clients]]` (the corpora's
+format) is valid, and the defaults are what a compliance lead would pick.
 """
 
 from __future__ import annotations
 
 import tomllib
+from datetime import time as clock_time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
-from rules import Client
+from rules import ChatKind, Client, Label
+
+Platform = Literal["telegram", "slack"]
+# Telegram ids are numbers in TOML; every id is text inside kodeks (Slack's are strings).
+TextId = Annotated[
+    str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v), Field(min_length=1)
+]
 
 
 class ConfigError(Exception):
@@ -41,12 +58,98 @@ class ClientConfig(BaseModel):
         return Client(self.name, self.aliases)
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChatConfig(_Strict):
+    """A chat the bot watches: a client's chat (and whose) or an internal one."""
+
+    platform: Platform
+    id: TextId
+    kind: ChatKind
+    client: str | None = None
+    responsible: str | None = None  # a staff name: who answers the client here
+
+
+class StaffConfig(_Strict):
+    """An employee, with the ids each platform knows them by."""
+
+    name: str = Field(min_length=1)
+    telegram_id: TextId | None = None
+    slack_id: str | None = None
+    admin: bool = False
+
+
+class CounterpartConfig(_Strict):
+    """A Telegram user an employee talks to through Telegram Business, and their client."""
+
+    telegram_id: TextId
+    client: str
+
+
+class ComplianceConfig(_Strict):
+    """Where escalations go: a chat per platform; empty means the admins, privately."""
+
+    telegram_chat: TextId | None = None
+    slack_channel: str | None = None
+    include_text: bool = False  # escalations carry ids and clauses, not the words, by default
+
+
+ALL_LABELS = tuple(Label)
+
+
+class PolicyConfig(_Strict):
+    """What the bot does with findings: where clauses apply, windows and the escalation ladder."""
+
+    client_chat_labels: tuple[Label, ...] = ALL_LABELS
+    # The code speaks of clients: among colleagues only rudeness and condescension about a
+    # client count, and мат that is not about a client is left alone unless switched on.
+    internal_chat_labels: tuple[Label, ...] = (Label.RUDENESS, Label.CONDESCENSION)
+    internal_mat_about_anyone: bool = False
+    nudge_window_minutes: int = Field(default=60, ge=0)
+    count_window_days: int = Field(default=30, ge=1)
+    reminder_from: int = Field(default=2, ge=1)
+    escalate_from: int = Field(default=5, ge=1)
+    exempt_users: tuple[str, ...] = ()  # "telegram:123", "slack:U123"
+    silent_chats: tuple[str, ...] = ()  # "telegram:-100123", "slack:C123"
+    unknown_chat: ChatKind | Literal["ignore"] = ChatKind.CLIENT
+    check_per_minute: int = Field(default=20, ge=1)
+    keep_days: int = Field(default=90, ge=1)  # audit trail retention
+
+
+class WorkingHoursConfig(_Strict):
+    """When the agency works: time zone, days and hours, and holidays."""
+
+    timezone: str = "Europe/Moscow"
+    days: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
+    start: clock_time = clock_time(10, 0)
+    end: clock_time = clock_time(19, 0)
+    holidays: tuple[str, ...] = ()  # ISO dates
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            msg = f"unknown time zone '{value}'; use an IANA name such as 'Europe/Moscow'"
+            raise ValueError(msg) from None
+        return value
+
+
 class AgencyConfig(BaseModel):
     """Everything `agency.toml` holds."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     clients: tuple[ClientConfig, ...] = ()
+    chats: tuple[ChatConfig, ...] = ()
+    staff: tuple[StaffConfig, ...] = ()
+    business_counterparts: tuple[CounterpartConfig, ...] = ()
+    compliance: ComplianceConfig = ComplianceConfig()
+    policy: PolicyConfig = PolicyConfig()
+    working_hours: WorkingHoursConfig = WorkingHoursConfig()
 
     def registry(self) -> tuple[Client, ...]:
         """Return the client registry for the checker."""
@@ -78,7 +181,25 @@ def load_config(path: Path) -> AgencyConfig:
     except ValidationError as error:
         raise ConfigError(_explain(path, source, error)) from None
     _check_unique_names(path, config)
+    _check_references(path, config)
     return config
+
+
+def _check_references(path: Path, config: AgencyConfig) -> None:
+    """Every client a chat or counterpart names must be in the registry."""
+    known = {c.name for c in config.clients}
+    staff = {s.name for s in config.staff}
+    for chat in config.chats:
+        if chat.client is not None and chat.client not in known:
+            msg = f"{path}: chat {chat.platform}:{chat.id} names client '{chat.client}'; add it"
+            raise ConfigError(f"{msg} to [[clients]] or fix the name")
+        if chat.responsible is not None and chat.responsible not in staff:
+            msg = f"{path}: chat {chat.platform}:{chat.id}: '{chat.responsible}' is not staff"
+            raise ConfigError(f"{msg}; add them to [[staff]]")
+    for counterpart in config.business_counterparts:
+        if counterpart.client not in known:
+            msg = f"{path}: counterpart {counterpart.telegram_id}: unknown '{counterpart.client}'"
+            raise ConfigError(f"{msg}; add it to [[clients]]")
 
 
 def _explain(path: Path, source: str, error: ValidationError) -> str:

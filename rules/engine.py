@@ -88,6 +88,11 @@ class Checker:
             hits.extend(matcher.match(scan, compiled))
         return self._findings(scan, hits)
 
+    def speaks_of_client(self, text: str, context: CheckContext | None = None) -> bool:
+        """Tell whether a text speaks of a client (names one, or says «клиент»)."""
+        internal = CheckContext(ChatKind.INTERNAL, (context or CheckContext()).client)
+        return Scan(text, internal, self.clients, self.vocabulary, self.morph).about_client
+
     def _findings(self, scan: Scan, hits: list[Hit]) -> tuple[Finding, ...]:
         seen: set[tuple[Label, int, int]] = set()
         findings = []

@@ -16,7 +16,9 @@ nobody («не дай бог», «будь то»); a hit inside a match of one 
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 
 from rules.errors import RulesError
@@ -129,15 +131,18 @@ def _compile_exceptions(rule: Rule) -> re.Pattern[str] | None:
 def match_grammar(scan: Scan, compiled: CompiledGrammar) -> list[Hit]:
     """Find verbs in the second person singular and singular imperatives."""
     hits: list[Hit] = []
+    excepted: dict[int, list[tuple[int, int]]] = {}  # per rule, found once per message
     for token in scan.tokens:
         word = token.norm
         if token.quoted or not word.endswith(_SECOND_PERSON_ENDINGS):
             continue
         if not _CYRILLIC_WORD.match(word) or _after_hyphen(scan, token):
             continue
-        for grammar, form in zip(compiled.rules, compiled.form(word), strict=True):
+        for n, (grammar, form) in enumerate(zip(compiled.rules, compiled.form(word), strict=True)):
             if form is not None and _counts(scan, token, form):
-                if not _excepted(scan, token, grammar.exceptions):
+                if n not in excepted:
+                    excepted[n] = _exception_spans(scan, grammar.exceptions)
+                if not _inside(excepted[n], token.nstart):
                     hits.append((grammar.rule, token.start, token.end, form.plural))
                 break
     return hits
@@ -150,13 +155,17 @@ def _after_hyphen(scan: Scan, token: Token) -> bool:
     return i >= 2 and text[i - 1] == "-" and text[i - 2].isalpha()
 
 
-def _excepted(scan: Scan, token: Token, exceptions: re.Pattern[str] | None) -> bool:
-    """Tell whether the token lies inside a set phrase listed as the rule's exception."""
+def _exception_spans(scan: Scan, exceptions: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Find the set phrases listed as a rule's exceptions, once per message."""
     if exceptions is None:
-        return False
-    return any(
-        m.start() <= token.nstart < m.end() for m in exceptions.finditer(scan.normalized.text)
-    )
+        return []
+    return [m.span() for m in exceptions.finditer(scan.normalized.text)]
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Tell whether a position lies inside one of the sorted, disjoint spans."""
+    i = bisect.bisect_right(spans, (position, sys.maxsize)) - 1
+    return i >= 0 and spans[i][0] <= position < spans[i][1]
 
 
 def _form(

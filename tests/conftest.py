@@ -1,10 +1,18 @@
-"""Shared fixtures: one checker per session (building it loads the dictionaries)."""
+"""Shared fixtures: one checker per session, and the store on fakeredis and on a real Redis."""
 
 from __future__ import annotations
 
-import pytest
+import uuid
+from collections.abc import AsyncIterator, Iterator
 
+import fakeredis
+import pytest
+import redis
+import redis.asyncio as aioredis
+
+from bot.store import RedisStore
 from rules import Checker, Client, build_checker
+from tests.support import TEST_REDIS_URL, redis_or_fail
 
 REGISTRY = (
     Client("Ромашка", ("ТМ «Ромашка»", "Romashka")),
@@ -19,3 +27,35 @@ REGISTRY = (
 def checker() -> Checker:
     """The shipped rules with a small client registry of the tests' own."""
     return build_checker(REGISTRY)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_key_without_ttl() -> Iterator[None]:
+    """After every test has run, fail on any key outside kodeks:cfg: that has no TTL."""
+    yield
+    try:
+        client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+        keys = list(client.scan_iter(count=1000))
+    except redis.RedisError:
+        return  # no Redis: the tests that needed it have failed (CI) or skipped already
+    eternal = [k for k in keys if not k.startswith(b"kodeks:cfg:") and client.ttl(k) == -1]
+    assert not eternal, f"keys without a TTL: {eternal[:10]}"
+
+
+@pytest.fixture(params=["embedded", "redis"])
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[RedisStore]:
+    """The same store code on fakeredis (the embedded default) and on a real Redis."""
+    if request.param == "embedded":
+        client: aioredis.Redis = fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer())
+    else:
+        redis_or_fail()
+        client = aioredis.Redis.from_url(TEST_REDIS_URL)
+    store = RedisStore(client)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def ids() -> str:
+    """A fresh suffix, so tests sharing the Redis database never share keys."""
+    return uuid.uuid4().hex[:10]

@@ -1,0 +1,69 @@
+"""Every Redis key kodeks uses, built in one place.
+
+Keys one atomic step touches share a hash tag (`{telegram:42}`), so the same scripts run on
+Redis Cluster. Every key has a TTL except configuration, which lives under `kodeks:cfg:`.
+"""
+
+from __future__ import annotations
+
+PREFIX = "kodeks"
+CONFIG_PREFIX = f"{PREFIX}:cfg:"
+
+
+def _tag(platform: str, owner: str) -> str:
+    return f"{PREFIX}:{{{platform}:{owner}}}"
+
+
+def event(platform: str, chat_id: str, event_id: str) -> str:
+    """The claim on a delivery: a re-delivered event finds it taken."""
+    return f"{_tag(platform, chat_id)}:event:{event_id}"
+
+
+def claim(platform: str, user_id: str, chat_id: str, message_id: str, rule_id: str) -> str:
+    """The claim on one finding of one message: an edit that keeps it does not count again."""
+    return f"{_tag(platform, user_id)}:claim:{chat_id}:{message_id}:{rule_id}"
+
+
+def warnings(platform: str, user_id: str, clause: int) -> str:
+    """A sorted set of the author's warnings under one clause, scored by time."""
+    return f"{_tag(platform, user_id)}:warn:{clause}"
+
+
+def nudge_window(platform: str, user_id: str, clause: int) -> str:
+    """Set while the author may not be nudged again about the clause."""
+    return f"{_tag(platform, user_id)}:nudged:{clause}"
+
+
+def held(platform: str, user_id: str) -> str:
+    """Nudges waiting until the platform lets the bot write to the author."""
+    return f"{_tag(platform, user_id)}:held"
+
+
+def check_rate(platform: str, user_id: str) -> str:
+    """The author's `/check` calls in the current minute."""
+    return f"{_tag(platform, user_id)}:checks"
+
+
+def nudge_token(token: str) -> str:
+    """What a feedback button refers to: the rule and the ids of one nudge."""
+    return f"{PREFIX}:nudge:{token}"
+
+
+def audit() -> str:
+    """The stream of findings: ids, clause, rule and time, no text."""
+    return f"{PREFIX}:audit"
+
+
+def feedback() -> str:
+    """Per rule, how often employees said «это не нарушение»."""
+    return f"{PREFIX}:feedback"
+
+
+def binding(platform: str, chat_id: str) -> str:
+    """An admin's binding of a chat to a kind and a client (configuration: no TTL)."""
+    return f"{CONFIG_PREFIX}bind:{platform}:{chat_id}"
+
+
+def staff(platform: str) -> str:
+    """Members of internal chats, learnt as they write (configuration: no TTL)."""
+    return f"{CONFIG_PREFIX}staff:{platform}"

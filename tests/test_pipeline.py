@@ -1,0 +1,265 @@
+"""The pipeline end to end on the store (fakeredis and a real Redis), with recording ports."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.config import AgencyConfig
+from bot.models import IncomingMessage, Platform
+from bot.pipeline import Pipeline, Status
+from bot.ports import Ports
+from bot.store import RedisStore
+from bot.texts import load_texts
+from rules import Checker
+from tests.fakes import RecordingCompliance, RecordingNotifier
+
+RUDE = "ну это пиздец, а не макет"
+
+
+def config(ids: str) -> dict[str, Any]:
+    """The agency of these tests; ids get the test's suffix so tests never share keys."""
+    return {
+        "clients": [{"name": "Ромашка"}, {"name": "Лисичкин"}],
+        "chats": [
+            {"platform": "telegram", "id": f"-100{ids}", "kind": "client", "client": "Ромашка"},
+            {"platform": "telegram", "id": f"-200{ids}", "kind": "internal"},
+        ],
+        "staff": [
+            {"name": "Анна", "telegram_id": f"1{ids}", "admin": True},
+            {"name": "Борис", "telegram_id": f"2{ids}"},
+            {"name": "Вера", "telegram_id": f"3{ids}"},
+        ],
+        "policy": {"nudge_window_minutes": 0},
+    }
+
+
+Say = Callable[..., IncomingMessage]
+Build = Callable[..., tuple[Pipeline, RecordingNotifier, RecordingCompliance]]
+
+
+@pytest.fixture
+def say(ids: str) -> Say:
+    """Make a message from user 2 in the client chat -100 unless told otherwise."""
+
+    def make(
+        text: str, *, event: str, chat: str = "-100", user: str = "2", **facts: Any
+    ) -> IncomingMessage:
+        return IncomingMessage(
+            platform=Platform.TELEGRAM, chat_id=f"{chat}{ids}", user_id=f"{user}{ids}",
+            message_id=facts.pop("mid", event), event_id=event, text=text,
+            sent_at=datetime(2026, 11, 26, 12, tzinfo=UTC), **facts,
+        )  # fmt: skip
+
+    return make
+
+
+@pytest.fixture
+def build(checker: Checker, store: RedisStore, ids: str) -> Build:
+    """Build a pipeline on the test store with recording ports."""
+
+    def make(
+        policy: dict[str, Any] | None = None,
+    ) -> tuple[Pipeline, RecordingNotifier, RecordingCompliance]:
+        data = config(ids)
+        data["policy"] |= policy or {}
+        notifier, compliance = RecordingNotifier(), RecordingCompliance()
+        pipeline = Pipeline(
+            checker=checker, config=AgencyConfig.model_validate(data), store=store,
+            ports=Ports(notifier, compliance), texts=load_texts(),
+        )  # fmt: skip
+        return pipeline, notifier, compliance
+
+    return make
+
+
+async def test_a_rude_message_nudges_its_author_privately(build: Build, say: Say, ids: str) -> None:
+    pipeline, notifier, compliance = build()
+    outcome = await pipeline.handle(say(RUDE, event=f"e{ids}"))
+    assert outcome.status is Status.RECORDED
+    assert outcome.warnings == 1
+    [(nudge, text, button)] = notifier.sent
+    assert (nudge.user_id, nudge.clause) == (f"2{ids}", 6)
+    assert "«пиздец»" in text and "/code 6" in text
+    assert RUDE not in text
+    assert button == "Это не нарушение"
+    assert compliance.posted == []
+
+
+async def test_a_clients_message_is_never_judged(build: Build, say: Say, ids: str) -> None:
+    pipeline, notifier, _ = build()
+    outcome = await pipeline.handle(say(RUDE, event=f"e{ids}", user="999"))
+    assert outcome.status is Status.IGNORED
+    external = say(RUDE, event=f"f{ids}", user="2", author_external=True)
+    assert (await pipeline.handle(external)).status is Status.IGNORED
+    assert notifier.sent == []
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [{"author_is_bot": True}, {"is_forward": True}, {"is_service": True}, {"is_private": True}],
+)
+async def test_cheap_exits(build: Build, say: Say, ids: str, facts: dict[str, bool]) -> None:
+    pipeline, notifier, _ = build()
+    assert (await pipeline.handle(say(RUDE, event=f"e{ids}", **facts))).status is Status.IGNORED
+    assert notifier.sent == []
+
+
+async def test_a_redelivered_event_nudges_once(build: Build, say: Say, ids: str) -> None:
+    pipeline, notifier, _ = build()
+    first = await pipeline.handle(say(RUDE, event=f"e{ids}"))
+    again = await pipeline.handle(say(RUDE, event=f"e{ids}"))
+    assert (first.status, again.status) == (Status.RECORDED, Status.DUPLICATE)
+    assert len(notifier.sent) == 1
+
+
+async def test_an_edit_is_checked_again_but_the_same_finding_nudges_once(
+    build: Build, say: Say, ids: str
+) -> None:
+    pipeline, notifier, _ = build()
+    await pipeline.handle(say(RUDE, event=f"e1{ids}", mid=f"m{ids}"))
+    same = await pipeline.handle(say(RUDE + "!", event=f"e2{ids}", mid=f"m{ids}", is_edit=True))
+    assert same.status is Status.DUPLICATE
+    added = await pipeline.handle(
+        say(RUDE + ", скинь исходники", event=f"e3{ids}", mid=f"m{ids}", is_edit=True)
+    )
+    assert added.status is Status.RECORDED
+    assert [n.clause for n, _, _ in notifier.sent] == [6, 3]
+
+
+async def test_two_pipelines_fed_the_same_events_send_one_nudge_each(
+    build: Build, say: Say, ids: str
+) -> None:
+    (first, n1, _), (second, n2, _) = build(), build()
+    events = [say(f"{RUDE} {n}", event=f"e{n}-{ids}") for n in range(10)]
+    await asyncio.gather(*(p.handle(m) for m in events for p in (first, second)))
+    sent = [(n.message_id, n.clause) for n, _, _ in n1.sent + n2.sent]
+    assert sorted(sent) == sorted((m.message_id, 6) for m in events)
+
+
+async def test_internal_chats_use_the_internal_policy(build: Build, say: Say, ids: str) -> None:
+    pipeline, notifier, _ = build()
+    internal = {"chat": "-200"}
+    assert (
+        await pipeline.handle(say("скинь мне бриф", event=f"a{ids}", **internal))
+    ).status is Status.CLEAN
+    # мат among colleagues that is not about a client is left alone by default…
+    assert (
+        await pipeline.handle(say("пиздец пробки", event=f"b{ids}", **internal))
+    ).status is Status.CLEAN
+    # …and counts when it is about a client.
+    about = await pipeline.handle(say("Ромашка опять пиздец тянет", event=f"c{ids}", **internal))
+    assert about.status is Status.RECORDED
+    assert [n.clause for n, _, _ in notifier.sent] == [6]
+
+
+async def test_the_ladder_gentle_then_reminder_then_escalation(
+    build: Build, say: Say, ids: str
+) -> None:
+    user = "3"
+    pipeline, notifier, compliance = build()
+    for n in range(5):
+        await pipeline.handle(say(f"{RUDE} {n}", event=f"e{n}{ids}", user=user))
+    steps = [n.step for n, _, _ in notifier.sent]
+    assert steps == ["gentle", "reminder", "reminder", "reminder", "reminder"]
+    assert "Не допускается проявления грубости" in notifier.sent[1][1]
+    [(escalation, text)] = compliance.posted
+    assert (escalation.user_id, escalation.clause, escalation.count) == (f"3{ids}", 6, 5)
+    assert escalation.words == ()
+    assert "пиздец" not in text
+
+
+async def test_the_nudge_window_counts_but_does_not_nudge_again(
+    build: Build, say: Say, ids: str
+) -> None:
+    user = "3"
+    pipeline, notifier, _ = build(policy={"nudge_window_minutes": 60})
+    outcomes = [
+        await pipeline.handle(say(f"{RUDE} {n}", event=f"e{n}{ids}", user=user)) for n in range(3)
+    ]
+    assert [o.warnings for o in outcomes] == [1, 1, 1]
+    assert len(notifier.sent) == 1
+
+
+async def test_exempt_users_and_silent_chats(build: Build, say: Say, ids: str) -> None:
+    pipeline, notifier, _ = build(
+        policy={"exempt_users": [f"telegram:2{ids}"], "silent_chats": [f"telegram:-300{ids}"]}
+    )
+    assert (await pipeline.handle(say(RUDE, event=f"a{ids}"))).status is Status.IGNORED
+    other = say(RUDE, event=f"b{ids}", chat="-300", user="1")
+    assert (await pipeline.handle(other)).status is Status.IGNORED
+    assert notifier.sent == []
+
+
+async def test_an_unreachable_author_gets_the_nudge_on_start(
+    build: Build, say: Say, ids: str
+) -> None:
+    from bot.commands import Command, Commands
+
+    user = "3"
+    pipeline, notifier, _ = build()
+    notifier.unreachable.add(f"3{ids}")
+    outcome = await pipeline.handle(say(RUDE, event=f"e{ids}", user=user))
+    assert (outcome.warnings, outcome.nudges, notifier.sent) == (1, 0, [])
+    replies = await Commands(pipeline).run(Command(Platform.TELEGRAM, f"3{ids}", "start"))
+    assert len(replies) == 3
+    assert "«пиздец»" in replies[2]
+    assert (
+        await Commands(pipeline).run(Command(Platform.TELEGRAM, f"3{ids}", "start")) == replies[:1]
+    )
+
+
+async def test_a_broken_message_never_escapes_handle(
+    build: Build, say: Say, ids: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline, _, _ = build()
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline.checker, "check", explode)
+    assert (await pipeline.handle(say(RUDE, event=f"e{ids}"))).status is Status.FAILED
+
+
+async def test_no_message_text_in_logs_or_redis(
+    build: Build, say: Say, ids: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = f"ну это пиздец, секретный текст {ids}"
+    pipeline, notifier, _ = build()
+    with caplog.at_level(logging.INFO):
+        await pipeline.handle(say(secret, event=f"e{ids}"))
+    assert notifier.sent
+    assert "секретный" not in caplog.text
+    async for key in pipeline.store.redis.scan_iter():
+        kind = (await pipeline.store.redis.type(key)).decode()
+        dump = str(await _value(pipeline.store, key, kind))
+        assert "секретный" not in dump
+
+
+async def _value(store: RedisStore, key: bytes, kind: str) -> object:
+    redis = store.redis
+    readers = {
+        "string": lambda: redis.get(key), "hash": lambda: redis.hgetall(key),
+        "list": lambda: redis.lrange(key, 0, -1), "set": lambda: redis.smembers(key),
+        "zset": lambda: redis.zrange(key, 0, -1), "stream": lambda: redis.xrange(key),
+    }  # fmt: skip
+    return await readers[kind]()
+
+
+async def test_unknown_business_client_keeps_only_internal_affairs(
+    build: Build, say: Say, ids: str
+) -> None:
+    pipeline, notifier, _ = build()
+    business = {"business_connection_id": "bc1", "author_external": False, "chat": "77"}
+    leak = say("у Лисичкина бюджет 5 млн на квартал", event=f"a{ids}", **business)
+    assert (await pipeline.handle(leak)).status is Status.CLEAN
+    rude = say(RUDE, event=f"b{ids}", **business)
+    assert (await pipeline.handle(rude)).status is Status.RECORDED
+    assert [n.clause for n, _, _ in notifier.sent] == [6]
+    assert replace(notifier.sent[0][0], token="").business_connection_id == "bc1"
