@@ -6,13 +6,14 @@ Imports stay lazy: `kodeks check` must start fast and never load aiogram or slac
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import AgencyConfig, ConfigError, load_config
-from rules import ChatKind, CheckContext, Finding, RulesError, build_checker
+from rules import ChatKind, CheckContext, Checker, Finding, RulesError, build_checker
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -56,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_chat(bench)
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--seconds", type=float, default=3.0, help="steady-state time to measure")
+    bench.add_argument(
+        "--no-pipeline", dest="pipeline", action="store_false", help="time the checker only"
+    )
+    bench.add_argument("--messages", type=int, default=20_000, help="messages for the pipeline")
+    bench.add_argument("--in-flight", type=int, default=64, help="concurrent handle() calls")
+    bench.add_argument(
+        "--rate", type=float, default=3000.0, help="arrivals per second for the latency run"
+    )
     bench.set_defaults(run=_run_bench, chat=None)
     return parser
 
@@ -146,8 +155,12 @@ def _run_bench(args: argparse.Namespace) -> int:
     from bot.bench import bench_checker, default_corpus  # noqa: PLC0415
 
     chat = ChatKind(args.chat) if args.chat else None
-    figures = bench_checker(build_checker(), args.corpus or default_corpus(), chat, args.seconds)
-    result = {"checker": figures.as_dict()}
+    corpus = args.corpus or default_corpus()
+    checker = build_checker()
+    figures = bench_checker(checker, corpus, chat, args.seconds)
+    result: dict[str, dict[str, float | int]] = {"checker": figures.as_dict()}
+    if args.pipeline:
+        result["pipeline"] = asyncio.run(_bench_pipeline(checker, corpus, args))
     if args.json:
         _say(json.dumps(result))
     else:
@@ -157,4 +170,30 @@ def _run_bench(args: argparse.Namespace) -> int:
             f"{c['cold_messages_per_second']:,.0f} msg/s cold, "
             f"p50 {c['p50_ms']:.3f} ms, p99 {c['p99_ms']:.3f} ms over {c['messages']} messages"
         )
+        if "pipeline" in result:
+            p = result["pipeline"]
+            _say(
+                f"pipeline: {p['messages_per_second']:,.0f} msg/s with {p['in_flight']} in flight;"
+                f" at {p['rate']:,.0f} msg/s p50 {p['p50_ms']:.2f} ms, p99 {p['p99_ms']:.2f} ms"
+                f" (closed loop p99 {p['closed_p99_ms']:.1f} ms)"
+            )
     return EXIT_CLEAN
+
+
+async def _bench_pipeline(
+    checker: Checker, corpus: Path, args: argparse.Namespace
+) -> dict[str, float | int]:
+    from bot.bench import bench_pipeline, pipeline_report  # noqa: PLC0415
+    from bot.settings import Settings  # noqa: PLC0415
+    from bot.store import RedisStore  # noqa: PLC0415
+
+    url = Settings().redis_url
+    store = RedisStore.from_url(url.get_secret_value() if url else None)
+    try:
+        capacity = await bench_pipeline(checker, store, corpus, args.messages, args.in_flight)
+        paced = await bench_pipeline(
+            checker, store, corpus, args.messages, args.in_flight, args.rate
+        )
+    finally:
+        await store.close()
+    return pipeline_report(capacity, paced, args.rate)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.models import Platform
-from bot.pipeline import Pipeline, nudge_from_record
+from bot.nudges import from_record
+from bot.pipeline import Pipeline
 from bot.store import RedisError
 from bot.texts import language_of
 from rules import ChatKind, CheckContext
@@ -64,8 +65,8 @@ class Commands:
             return [greeting]
         replies = [greeting, self.texts.render(command.language, "held-intro", count=len(held))]
         for record in held:
-            nudge = nudge_from_record(record)
-            replies.append(self.pipeline.render_nudge(nudge, int(record.get("count", 1))))
+            count = record.get("count", 1)
+            replies.append(self.pipeline.nudger.render(from_record(record), int(count)))
         return replies
 
     async def help(self, command: Command) -> list[str]:
@@ -147,6 +148,8 @@ class Commands:
         return ["\n".join(lines)]
 
     def _stats_lines(self, lang: str, entries: list[dict[str, str]]) -> list[str]:
+        fields = ("clause", "platform", "chat", "ts")
+        entries = [e for e in entries if all(k in e for k in fields)]  # older formats: skip
         clauses = Counter(int(e["clause"]) for e in entries)
         chats = Counter(f"{e['platform']}:{e['chat']}" for e in entries)
         weeks = Counter(_week_of(int(e["ts"])) for e in entries)

@@ -14,9 +14,12 @@ def _tag(platform: str, owner: str) -> str:
     return f"{PREFIX}:{{{platform}:{owner}}}"
 
 
-def event(platform: str, chat_id: str, event_id: str) -> str:
-    """The claim on a delivery: a re-delivered event finds it taken."""
-    return f"{_tag(platform, chat_id)}:event:{event_id}"
+def event(platform: str, user_id: str, chat_id: str, event_id: str) -> str:
+    """The claim on a delivery: a re-delivered event finds it taken.
+
+    Tagged by the author, like the warnings it is recorded with in one script.
+    """
+    return f"{_tag(platform, user_id)}:event:{chat_id}:{event_id}"
 
 
 def claim(platform: str, user_id: str, chat_id: str, message_id: str, rule_id: str) -> str:

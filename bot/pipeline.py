@@ -8,20 +8,20 @@ is back, so nudges come late rather than twice; what overflows is counted and lo
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot import policy as rules_policy
 from bot.config import AgencyConfig
-from bot.models import Escalation, IncomingMessage, Nudge, Resolution
-from bot.policy import ClauseFindings, Step
-from bot.ports import ComplianceChannel, Delivery, Notifier, Ports
+from bot.models import IncomingMessage, Resolution
+from bot.nudges import Nudger, audit_entry, to_record
+from bot.policy import ClauseFindings
+from bot.ports import Ports
 from bot.resolver import Resolver
-from bot.store import RedisError, RedisStore, WarningRef, Windows, now_ms
-from bot.texts import Texts, language_of
+from bot.store import MessageRef, RecordResult, RedisError, RedisStore, Windows, now_ms
+from bot.texts import Texts
 from rules import ChatKind, CheckContext, Checker
 
 log = logging.getLogger("bot.pipeline")
@@ -54,7 +54,6 @@ class Pending:
 
     message: IncomingMessage
     groups: list[ClauseFindings]
-    event_claimed: bool = False
     accepted_at_ms: int = field(default_factory=now_ms)
 
 
@@ -76,9 +75,8 @@ class Pipeline:
         self.config = config
         self.store = store
         self.resolver = Resolver(config, store)
-        self.notifier: Notifier = ports.notifier
-        self.compliance: ComplianceChannel = ports.compliance
         self.texts = texts
+        self.nudger = Nudger(config, checker.ruleset, store, ports, texts)
         self.buffer: deque[Pending] = deque()
         self.buffer_size = buffer_size
         self.overflowed = 0
@@ -101,31 +99,16 @@ class Pipeline:
             return Outcome(Status.IGNORED)
         if self.buffer and self._redis_up():
             await self.flush()
-        claimed = await self._claim_event(message)
-        if claimed is False:
-            return Outcome(Status.DUPLICATE)
         resolution = await self.resolver.resolve(message)
         if resolution.chat_kind is None or not resolution.author_is_staff:
             return Outcome(Status.IGNORED)
         groups = self._check(message, resolution)
         if not groups:
             return Outcome(Status.CLEAN)
-        pending = Pending(message, groups, event_claimed=claimed is True)
-        if claimed is None:
+        pending = Pending(message, groups)
+        if not self._redis_up():
             return self._buffer(pending)
         return await self._record(pending)
-
-    async def _claim_event(self, message: IncomingMessage) -> bool | None:
-        """Claim the delivery; None when Redis is away (the claim waits in the buffer)."""
-        if not self._redis_up():
-            return None
-        try:
-            return await self.store.claim_event(
-                message.platform.value, message.chat_id, message.event_id
-            )
-        except RedisError:
-            self._redis_failed("claim", message)
-            return None
 
     def _check(self, message: IncomingMessage, resolution: Resolution) -> list[ClauseFindings]:
         kind = resolution.chat_kind or ChatKind.CLIENT
@@ -142,154 +125,61 @@ class Pipeline:
         return rules_policy.by_clause(kept)
 
     async def _record(self, pending: Pending) -> Outcome:
-        """Record each clause's warning atomically, then nudge and escalate as policy says."""
+        """Claim the delivery and record every clause's warning in one atomic step, then act.
+
+        Delivery claim and finding claims make it idempotent: a re-delivery, a retry after an
+        outage or an edit that keeps its findings counts nothing twice and nudges nobody twice.
+        """
+        message, policy = pending.message, self.config.policy
+        ref = MessageRef(
+            message.platform.value, message.user_id, message.chat_id, message.message_id,
+            message.event_id,
+        )  # fmt: skip
+        windows = Windows(policy.count_window_days * DAY_MS, policy.nudge_window_minutes * 60_000)
+        clauses = [(g.clause, g.rule_ids) for g in pending.groups]
+        try:
+            results = await self.store.record(ref, clauses, windows, pending.accepted_at_ms)
+        except RedisError:
+            self._redis_failed("record", message)
+            return self._buffer(pending)
+        if results is None:
+            return Outcome(Status.DUPLICATE)
         warnings = nudges = 0
-        while pending.groups:
-            group = pending.groups[0]
-            try:
-                result = await self._record_group(pending, group)
-            except RedisError:
-                self._redis_failed("record", pending.message)
-                self._buffer(pending)
-                return Outcome(Status.BUFFERED, warnings + len(pending.groups), nudges)
-            pending.groups.pop(0)
-            if result is None:
-                continue
-            warnings += 1
-            count, may_nudge = result
-            nudges += await self._act(pending.message, group, count, may_nudge)
+        for group, result in zip(pending.groups, results, strict=True):
+            if result.new:
+                warnings += 1
+                nudges += await self._act(pending, group, result)
         return Outcome(Status.RECORDED if warnings else Status.DUPLICATE, warnings, nudges)
 
-    async def _record_group(
-        self, pending: Pending, group: ClauseFindings
-    ) -> tuple[int, bool] | None:
+    async def _act(self, pending: Pending, group: ClauseFindings, result: RecordResult) -> int:
+        """Log the warning, escalate past the threshold, and nudge if the window allows."""
         message, policy = pending.message, self.config.policy
-        ref = WarningRef(
-            message.platform.value,
-            message.user_id,
-            message.chat_id,
-            message.message_id,
-            group.clause,
-        )
-        windows = Windows(policy.count_window_days * DAY_MS, policy.nudge_window_minutes * 60_000)
-        result = await self.store.record(ref, group.rule_ids, windows, pending.accepted_at_ms)
-        if not result.new:
-            return None
-        await self._audit(message, group, pending.accepted_at_ms)
-        return result.count, result.may_nudge
-
-    async def _audit(self, message: IncomingMessage, group: ClauseFindings, at_ms: int) -> None:
-        entry = {
-            "ts": str(at_ms),
-            "platform": message.platform.value,
-            "chat": message.chat_id,
-            "user": message.user_id,
-            "message": message.message_id,
-            "clause": str(group.clause),
-            "label": group.label.value,
-            "rules": ",".join(group.rule_ids),
-        }
-        await self.store.audit(entry, self.config.policy.keep_days)
-
-    async def _act(
-        self, message: IncomingMessage, group: ClauseFindings, count: int, may_nudge: bool
-    ) -> int:
-        """Nudge the author (if the window allows) and escalate past the threshold."""
-        policy = self.config.policy
         log.info(
             "warning platform=%s chat=%s message=%s user=%s clause=%s rules=%s count=%s",
             message.platform, message.chat_id, message.message_id, message.user_id,
-            group.clause, ",".join(group.rule_ids), count,
+            group.clause, ",".join(group.rule_ids), result.count,
         )  # fmt: skip
-        if rules_policy.should_escalate(count, policy):
-            await self._escalate(message, group, count)
-        if not may_nudge:
-            return 0
-        nudge = self._nudge(message, group, rules_policy.step_for(count, policy))
-        return await self.deliver(nudge, count)
-
-    def _nudge(self, message: IncomingMessage, group: ClauseFindings, step: Step) -> Nudge:
-        return Nudge(
-            platform=message.platform,
-            user_id=message.user_id,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            clause=group.clause,
-            rule_id=group.rule_ids[0],
-            label=group.label.value,
-            words=group.words,
-            suggestion=group.suggestion,
-            step=step.value,
-            language=language_of(message.text),
-            thread_id=message.thread_id,
-            business_connection_id=message.business_connection_id,
-            token=secrets.token_urlsafe(9),
-        )
-
-    async def deliver(self, nudge: Nudge, count: int = 1) -> int:
-        """Send a nudge privately; hold it when the platform will not let us write first."""
-        text = self.render_nudge(nudge, count)
-        button = self.texts.render(nudge.language, "feedback-button")
-        await self.store.remember_nudge(nudge.token, _nudge_record(nudge))
-        delivery = await self.notifier.nudge(nudge, text, button)
-        if delivery is Delivery.UNREACHABLE:
-            await self.store.hold_nudge(
-                nudge.platform.value, nudge.user_id, _nudge_record(nudge) | {"count": count}
+        step = rules_policy.step_for(result.count, policy)
+        nudge = self.nudger.build(message, group, step) if result.may_nudge else None
+        try:
+            await self.store.audit(
+                audit_entry(message, group, pending.accepted_at_ms),
+                policy.keep_days,
+                remember=(nudge.token, to_record(nudge)) if nudge else None,
             )
-            log.info(
-                "nudge held platform=%s user=%s clause=%s",
-                nudge.platform,
-                nudge.user_id,
-                nudge.clause,
-            )
-            return 0
-        if delivery is Delivery.FAILED:
+        except RedisError:  # the warning is counted; only its audit line and button are lost
             log.warning(
-                "nudge failed platform=%s user=%s clause=%s",
-                nudge.platform,
-                nudge.user_id,
-                nudge.clause,
+                "audit unavailable platform=%s message=%s", message.platform, message.message_id
             )
+        if rules_policy.should_escalate(result.count, policy):
+            await self.nudger.escalate(message, group, result.count)
+        if nudge is None:
             return 0
-        return 1
-
-    def render_nudge(self, nudge: Nudge, count: int) -> str:
-        """Word a nudge from the data files: kind, specific, pointing to `/code N`."""
-        clause = self.checker.ruleset.clause(nudge.clause)
-        lang = nudge.language
-        better = (
-            self.texts.render(lang, "better-wording", suggestion=nudge.suggestion)
-            if nudge.suggestion
-            else ""
-        )
-        return self.texts.render(
-            lang,
-            "nudge-gentle" if nudge.step == Step.GENTLE else "nudge-reminder",
-            clause=nudge.clause,
-            title=clause.title if clause else "",
-            clause_text=clause.text if clause else "",
-            words=", ".join(f"«{w}»" for w in nudge.words),
-            better=better,
-            count=count,
-            days=self.config.policy.count_window_days,
-        )
-
-    async def _escalate(self, message: IncomingMessage, group: ClauseFindings, count: int) -> None:
-        policy, compliance = self.config.policy, self.config.compliance
-        clause = self.checker.ruleset.clause(group.clause)
-        words = group.words if compliance.include_text else ()
-        escalation = Escalation(
-            message.platform, message.user_id, message.chat_id, group.clause, count,
-            policy.count_window_days, words,
-        )  # fmt: skip
-        text = self.texts.render(
-            "ru", "escalation", user=message.user_id, platform=message.platform.value,
-            count=count, clause=group.clause, title=clause.title if clause else "",
-            days=policy.count_window_days, chat=message.chat_id,
-        )  # fmt: skip
-        if words:
-            text += "\n" + self.texts.render("ru", "escalation-words", words=", ".join(words))
-        await self.compliance.escalate(escalation, text)
+        try:
+            return await self.nudger.send(nudge, result.count)
+        except RedisError:
+            log.warning("nudge not held platform=%s user=%s", message.platform, message.user_id)
+            return 0
 
     def _buffer(self, pending: Pending) -> Outcome:
         if len(self.buffer) >= self.buffer_size:
@@ -307,24 +197,9 @@ class Pipeline:
         """Put buffered findings through the claims; return how many messages went through."""
         done = 0
         while self.buffer:
-            pending = self.buffer[0]
-            try:
-                if not pending.event_claimed:
-                    message = pending.message
-                    fresh = await self.store.claim_event(
-                        message.platform.value, message.chat_id, message.event_id
-                    )
-                    if not fresh:
-                        self.buffer.popleft()
-                        continue
-                    pending.event_claimed = True
-                self.buffer.popleft()
-                outcome = await self._record(pending)
-            except RedisError:
-                self._redis_failed("flush", pending.message)
-                return done
+            outcome = await self._record(self.buffer.popleft())
             if outcome.status is Status.BUFFERED:
-                return done  # _record put it back at the end; Redis went away again
+                return done  # Redis went away again; _record put the message back
             done += 1
         return done
 
@@ -348,41 +223,3 @@ def _is_not_ours(message: IncomingMessage) -> bool:
         or message.is_private
         or not message.text.strip()
     )
-
-
-def _nudge_record(nudge: Nudge) -> dict[str, object]:
-    """What Redis keeps of a nudge: ids, the clause, the rule and the matched words only."""
-    return {
-        "platform": nudge.platform.value,
-        "user_id": nudge.user_id,
-        "chat_id": nudge.chat_id,
-        "message_id": nudge.message_id,
-        "clause": nudge.clause,
-        "rule_id": nudge.rule_id,
-        "label": nudge.label,
-        "words": list(nudge.words),
-        "suggestion": nudge.suggestion,
-        "step": nudge.step,
-        "language": nudge.language,
-        "token": nudge.token,
-    }
-
-
-def nudge_from_record(record: dict[str, object]) -> Nudge:
-    """Rebuild a held nudge from what Redis kept of it."""
-    from bot.models import Platform  # noqa: PLC0415
-
-    base = Nudge(
-        platform=Platform(str(record["platform"])),
-        user_id=str(record["user_id"]),
-        chat_id=str(record["chat_id"]),
-        message_id=str(record["message_id"]),
-        clause=int(str(record["clause"])),
-        rule_id=str(record["rule_id"]),
-        label=str(record["label"]),
-        words=tuple(str(w) for w in record.get("words", []) or []),  # type: ignore[attr-defined]
-        suggestion=str(record["suggestion"]) if record.get("suggestion") else None,
-        step=str(record["step"]),
-        language=str(record.get("language", "ru")),
-    )
-    return replace(base, token=str(record.get("token", "")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,28 +18,45 @@ from redis.exceptions import RedisError
 
 from bot import keys
 
-__all__ = ["RecordResult", "RedisError", "RedisStore", "WarningRef", "Windows"]
+__all__ = ["MessageRef", "RecordResult", "RedisError", "RedisStore", "Windows"]
 
 _RECORD = """
--- KEYS[1] the author's warnings under the clause, KEYS[2] the nudge window,
--- KEYS[3..] one claim per rule of the clause that fired on this message.
--- ARGV: now ms, count window ms, claim ttl ms, nudge window ms, warning member.
-local fresh = 0
-for i = 3, #KEYS do
-  if redis.call('SET', KEYS[i], '1', 'NX', 'PX', ARGV[3]) then fresh = 1 end
-end
-if fresh == 0 then return {0, 0, 0} end
+-- One delivery of one message, every clause it breaks, atomically; all keys carry the author's
+-- hash tag. KEYS[1]: the delivery's claim; then per clause: the author's warnings under it, its
+-- nudge window, and one claim per rule that fired. ARGV: now ms, count window ms, claim ttl ms,
+-- nudge window ms, the warning's member, the delivery claim's ttl ms, then per clause the
+-- number of its rules. Returns {-1} for a re-delivery, else {new, count, may_nudge} per clause.
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[6]) then return {-1} end
 local now = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
-local added = redis.call('ZADD', KEYS[1], now, ARGV[5])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-local count = redis.call('ZCARD', KEYS[1])
-if added == 0 then return {0, count, 0} end
-local nudge = 1
-if tonumber(ARGV[4]) > 0 then
-  if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[4]) then nudge = 0 end
+local out = {}
+local k = 2
+for g = 7, #ARGV do
+  local rules = tonumber(ARGV[g])
+  local warn, window = KEYS[k], KEYS[k + 1]
+  local fresh = 0
+  for i = k + 2, k + 1 + rules do
+    if redis.call('SET', KEYS[i], '1', 'NX', 'PX', ARGV[3]) then fresh = 1 end
+  end
+  k = k + 2 + rules
+  local new, count, nudge = 0, 0, 0
+  if fresh == 1 then
+    redis.call('ZREMRANGEBYSCORE', warn, '-inf', now - tonumber(ARGV[2]))
+    local added = redis.call('ZADD', warn, now, ARGV[5])
+    redis.call('PEXPIRE', warn, ARGV[2])
+    count = redis.call('ZCARD', warn)
+    if added == 1 then
+      new = 1
+      nudge = 1
+      if tonumber(ARGV[4]) > 0 and not redis.call('SET', window, '1', 'NX', 'PX', ARGV[4]) then
+        nudge = 0
+      end
+    end
+  end
+  out[#out + 1] = new
+  out[#out + 1] = count
+  out[#out + 1] = nudge
 end
-return {1, count, nudge}
+return out
 """
 
 _TAKE_HELD = """
@@ -62,23 +80,24 @@ return n
 
 SCRIPTS = {"record": _RECORD, "take_held": _TAKE_HELD, "hold": _HOLD, "rate": _RATE}
 DAY_MS = 86_400_000
-EVENT_TTL_S = 7 * 86_400
+EVENT_TTL_MS = 7 * DAY_MS
 CLAIM_TTL_MS = 30 * DAY_MS
 HELD_TTL_MS = 14 * DAY_MS
 HELD_MAX = 50
 AUDIT_MAX = 100_000
 STATE_TTL_S = 400 * 86_400
+NUDGE_TTL_S = 30 * 86_400
 
 
 @dataclass(frozen=True, slots=True)
-class WarningRef:
-    """Whose warning, where, and under which clause."""
+class MessageRef:
+    """One delivery of one message by one author."""
 
     platform: str
     user_id: str
     chat_id: str
     message_id: str
-    clause: int
+    event_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +112,7 @@ class Windows:
 class RecordResult:
     """What recording one clause's findings on one message did."""
 
-    new: bool  # False: this message was already counted under the clause
+    new: bool  # False: this message was already counted under the clause (an edit)
     count: int  # the author's warnings under the clause within the window
     may_nudge: bool  # False: nudged about the clause within the nudge window
 
@@ -134,27 +153,34 @@ class RedisStore:
         """Tell whether Redis answers."""
         return bool(await self.redis.ping())
 
-    async def claim_event(self, platform: str, chat_id: str, event_id: str) -> bool:
-        """Claim a delivery; False when it was claimed before (a re-delivery)."""
-        key = keys.event(platform, chat_id, event_id)
-        return bool(await self.redis.set(key, "1", nx=True, ex=EVENT_TTL_S))
-
     async def record(
-        self, ref: WarningRef, rule_ids: tuple[str, ...], windows: Windows, at_ms: int | None = None
-    ) -> RecordResult:
-        """Claim the findings of one clause on one message and count a warning, atomically."""
-        script_keys = [
-            keys.warnings(ref.platform, ref.user_id, ref.clause),
-            keys.nudge_window(ref.platform, ref.user_id, ref.clause),
-            *(
-                keys.claim(ref.platform, ref.user_id, ref.chat_id, ref.message_id, r)
-                for r in rule_ids
-            ),
+        self,
+        ref: MessageRef,
+        clauses: Sequence[tuple[int, tuple[str, ...]]],
+        windows: Windows,
+        at_ms: int | None = None,
+    ) -> list[RecordResult] | None:
+        """Claim a delivery and the findings of each clause, and count warnings, atomically.
+
+        Returns None for a re-delivery (the delivery was claimed before), else one result per
+        clause, in order. An edit that keeps a finding claims nothing new and counts nothing.
+        """
+        p, u = ref.platform, ref.user_id
+        script_keys = [keys.event(p, u, ref.chat_id, ref.event_id)]
+        for clause, rule_ids in clauses:
+            script_keys += [keys.warnings(p, u, clause), keys.nudge_window(p, u, clause)]
+            script_keys += [keys.claim(p, u, ref.chat_id, ref.message_id, r) for r in rule_ids]
+        args: list[int | str] = [
+            at_ms or now_ms(), windows.count_ms, CLAIM_TTL_MS, windows.nudge_ms,
+            f"{ref.chat_id}:{ref.message_id}", EVENT_TTL_MS, *(len(r) for _, r in clauses),
+        ]  # fmt: skip
+        flat = [int(x) for x in await self._scripts["record"](keys=script_keys, args=args)]
+        if flat == [-1]:
+            return None
+        return [
+            RecordResult(bool(flat[i]), flat[i + 1], bool(flat[i + 2]))
+            for i in range(0, len(flat), 3)
         ]
-        args = [at_ms or now_ms(), windows.count_ms, CLAIM_TTL_MS, windows.nudge_ms]
-        member = f"{ref.chat_id}:{ref.message_id}"
-        new, count, nudge = await self._scripts["record"](keys=script_keys, args=[*args, member])
-        return RecordResult(bool(new), int(count), bool(nudge))
 
     async def warning_count(
         self, platform: str, user_id: str, clause: int, window_ms: int, at_ms: int | None = None
@@ -186,7 +212,7 @@ class RedisStore:
 
     async def remember_nudge(self, token: str, nudge: dict[str, Any]) -> None:
         """Keep what a nudge was about, for its feedback button."""
-        await self.redis.set(keys.nudge_token(token), json.dumps(nudge), ex=30 * 86_400)
+        await self.redis.set(keys.nudge_token(token), json.dumps(nudge), ex=NUDGE_TTL_S)
 
     async def record_feedback(self, token: str) -> dict[str, Any] | None:
         """Count «это не нарушение» against the nudge's rule, once per nudge."""
@@ -205,11 +231,23 @@ class RedisStore:
         raw = await self.redis.hgetall(keys.feedback())
         return {_text(k): int(v) for k, v in raw.items()}
 
-    async def audit(self, entry: dict[str, str], keep_days: int) -> None:
-        """Append a finding to the audit trail (ids, clause, rule, time; never text)."""
-        async with self.redis.pipeline(transaction=True) as pipe:
+    async def audit(
+        self,
+        entry: dict[str, str],
+        keep_days: int,
+        remember: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Append a warning to the audit trail (ids, clause, rule, time; never text).
+
+        With `remember`, also keep what a nudge was about for its feedback button, in the same
+        round trip; not a transaction: the keys live in different Cluster slots.
+        """
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.xadd(keys.audit(), entry, maxlen=AUDIT_MAX, approximate=True)  # type: ignore[arg-type]
             pipe.expire(keys.audit(), keep_days * 86_400)
+            if remember is not None:
+                token, nudge = remember
+                pipe.set(keys.nudge_token(token), json.dumps(nudge), ex=NUDGE_TTL_S)
             await pipe.execute()
 
     async def audit_entries(self, since_ms: int = 0) -> list[dict[str, str]]:

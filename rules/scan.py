@@ -63,8 +63,14 @@ class Scan:
 
     @cached_property
     def other_clients(self) -> list[Mention]:
-        """Clients named in a client chat that are not that chat's client."""
+        """Clients named in a client chat that are not that chat's client.
+
+        None when the chat's client is unknown (a Business chat with an unlisted counterpart):
+        whose secret a name would be cannot be told, so only internal affairs are judged there.
+        """
         own = self.context.client
+        if own is None:
+            return []
         return [m for m in self.mentions if m.client != own]
 
     @cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -21,6 +22,14 @@ REGISTRY = (
     Client("Ласточка", ("авиакомпания «Ласточка»", "Lastochka", "lastochka.ru")),
     Client("Колос", ("пекарни «Колос»", "КЛС")),
 )
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the developer's KODEKS_ settings out of the tests."""
+    for name in list(os.environ):
+        if name.startswith("KODEKS_") and name != "KODEKS_TEST_REDIS_URL":
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")

@@ -78,12 +78,18 @@ def test_eval_prints_the_contract_json(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_bench_prints_checker_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "--corpus", str(CORPUS), "--json", "--seconds", "0.2"]) == 0
-    checker = json.loads(capsys.readouterr().out)["checker"]
+    argv = ["bench", "--corpus", str(CORPUS), "--json", "--seconds", "0.2"]
+    assert main([*argv, "--messages", "300", "--rate", "1000"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    checker, pipeline = result["checker"], result["pipeline"]
     assert checker["messages"] == 10
     assert checker["messages_per_second"] > 0
     assert checker["cold_messages_per_second"] > 0
     assert checker["p99_ms"] >= checker["p50_ms"] > 0
+    assert pipeline["messages"] == 300
+    assert pipeline["messages_per_second"] > 0
+    assert pipeline["rate"] == 1000
+    assert pipeline["p99_ms"] >= pipeline["p50_ms"] > 0
 
 
 def test_check_does_not_import_the_platforms() -> None:

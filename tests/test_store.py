@@ -8,25 +8,40 @@ import re
 from redis.cluster import key_slot
 
 from bot import keys
-from bot.store import SCRIPTS, RedisStore, WarningRef, Windows
+from bot.store import SCRIPTS, MessageRef, RedisStore, Windows
 
 DAY = 86_400_000
 HOUR = 3_600_000
 
 
-async def test_an_event_is_claimed_once_under_concurrent_delivery(
+async def _record(
+    store: RedisStore, ids: str, message: str, rules: tuple[str, ...], at: int, event: str = ""
+) -> tuple[bool, int, bool] | None:
+    ref = MessageRef("telegram", f"u{ids}", f"c{ids}", message, event or f"e-{message}-{at}")
+    results = await store.record(ref, [(6, rules)], Windows(30 * DAY, HOUR), at)
+    if results is None:
+        return None
+    [result] = results
+    return result.new, result.count, result.may_nudge
+
+
+async def test_a_delivery_is_recorded_once_under_concurrent_delivery(
     store: RedisStore, ids: str
 ) -> None:
-    results = await asyncio.gather(*(store.claim_event("telegram", ids, "42") for _ in range(20)))
-    assert results.count(True) == 1
+    now = 1_800_000_000_000
+    results = await asyncio.gather(
+        *(_record(store, ids, "m1", ("rude-a",), now, event="e1") for _ in range(20))
+    )
+    assert results.count(None) == 19
+    assert [r for r in results if r is not None] == [(True, 1, True)]
 
 
-async def _record(
-    store: RedisStore, ids: str, message: str, rules: tuple[str, ...], at: int
-) -> tuple[bool, int, bool]:
-    ref = WarningRef("telegram", f"u{ids}", f"c{ids}", message, 6)
-    result = await store.record(ref, rules, Windows(30 * DAY, HOUR), at)
-    return result.new, result.count, result.may_nudge
+async def test_several_clauses_of_one_message_in_one_step(store: RedisStore, ids: str) -> None:
+    ref = MessageRef("telegram", f"u{ids}", f"c{ids}", "m1", "e1")
+    clauses = [(3, ("fam-you",)), (6, ("rude-a", "rude-b"))]
+    results = await store.record(ref, clauses, Windows(30 * DAY, HOUR))
+    assert results is not None
+    assert [(r.new, r.count, r.may_nudge) for r in results] == [(True, 1, True), (True, 1, True)]
 
 
 async def test_the_same_finding_on_an_edited_message_counts_once(
@@ -36,15 +51,16 @@ async def test_the_same_finding_on_an_edited_message_counts_once(
     assert await _record(store, ids, "m1", ("rude-a",), now) == (True, 1, True)
     assert await _record(store, ids, "m1", ("rude-a",), now + 1000) == (False, 0, False)
     # The edit adds another rule of the same clause: still one warning for the message.
-    assert (await _record(store, ids, "m1", ("rude-a", "rude-b"), now + 2000))[:2] == (False, 1)
+    assert await _record(store, ids, "m1", ("rude-a", "rude-b"), now + 2000) == (False, 1, False)
 
 
 async def test_concurrent_records_of_one_finding_count_once(store: RedisStore, ids: str) -> None:
     now = 1_800_000_000_000
+    # Ten deliveries of one message (say, edits racing each other) with the same finding.
     results = await asyncio.gather(
-        *(_record(store, ids, "m1", ("rude-a",), now) for _ in range(10))
+        *(_record(store, ids, "m1", ("rude-a",), now, event=f"e{n}") for n in range(10))
     )
-    assert [r[0] for r in results].count(True) == 1
+    assert [r and r[0] for r in results].count(True) == 1
 
 
 async def test_the_nudge_window_allows_one_nudge_per_clause(store: RedisStore, ids: str) -> None:
@@ -55,12 +71,12 @@ async def test_the_nudge_window_allows_one_nudge_per_clause(store: RedisStore, i
 
 async def test_the_nudge_window_expires(store: RedisStore, ids: str) -> None:
     windows = Windows(30 * DAY, 50)
-    first_ref = WarningRef("telegram", f"u{ids}", f"c{ids}", "m1", 3)
-    result = await store.record(first_ref, ("f-a",), windows)
+    first_ref = MessageRef("telegram", f"u{ids}", f"c{ids}", "m1", "e1")
+    [result] = await store.record(first_ref, [(3, ("f-a",))], windows) or []
     assert result.may_nudge
     await asyncio.sleep(0.1)
-    second_ref = WarningRef("telegram", f"u{ids}", f"c{ids}", "m2", 3)
-    again = await store.record(second_ref, ("f-a",), windows)
+    second_ref = MessageRef("telegram", f"u{ids}", f"c{ids}", "m2", "e2")
+    [again] = await store.record(second_ref, [(3, ("f-a",))], windows) or []
     assert again.may_nudge
     assert again.count == 2
 
@@ -77,7 +93,7 @@ async def test_warnings_older_than_the_window_slide_out(store: RedisStore, ids: 
 async def test_every_key_of_a_record_has_a_ttl(store: RedisStore, ids: str) -> None:
     await _record(store, ids, "m1", ("rude-a",), 1_800_000_000_000)
     found = [k async for k in store.redis.scan_iter(match=f"*{ids}*")]
-    assert len(found) == 3  # warnings, nudge window, claim
+    assert len(found) == 4  # delivery claim, warnings, nudge window, finding claim
     for key in found:
         assert await store.redis.pttl(key) > 0
 
@@ -106,7 +122,8 @@ async def test_feedback_counts_once_per_nudge(store: RedisStore, ids: str) -> No
 
 
 async def test_audit_trail_has_ids_and_a_ttl(store: RedisStore, ids: str) -> None:
-    await store.audit({"ts": "1", "chat": ids, "clause": "6", "rules": "rude-a"}, keep_days=90)
+    entry = {"ts": "1", "platform": "slack", "chat": ids, "clause": "6", "rules": "rude-a"}
+    await store.audit(entry, keep_days=90)
     entries = [e for e in await store.audit_entries() if e["chat"] == ids]
     assert entries[0]["clause"] == "6"
     assert await store.redis.ttl(keys.audit()) > 0
@@ -123,6 +140,7 @@ def test_every_script_touches_one_cluster_slot() -> None:
     """Each script's KEYS as the store builds them share a hash tag, hence one slot."""
     built = {
         "record": [
+            keys.event("telegram", "7", "-100", "update-1"),
             keys.warnings("telegram", "7", 6), keys.nudge_window("telegram", "7", 6),
             keys.claim("telegram", "7", "-100", "5", "rude-a"),
             keys.claim("telegram", "7", "-100", "5", "rude-b"),

@@ -1,0 +1,102 @@
+"""Commands, platform-neutral: /code, /check, /stats, /start and the feedback button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot import keys
+from bot.commands import Command, Commands
+from bot.config import AgencyConfig
+from bot.models import Platform
+from bot.pipeline import Pipeline
+from bot.ports import Ports
+from bot.store import RedisStore
+from bot.texts import load_texts
+from rules import Checker
+from tests.fakes import RecordingCompliance, RecordingNotifier
+from tests.test_pipeline import config
+
+
+@pytest.fixture
+def commands(checker: Checker, store: RedisStore, ids: str) -> Commands:
+    pipeline = Pipeline(
+        checker=checker, config=AgencyConfig.model_validate(config(ids)), store=store,
+        ports=Ports(RecordingNotifier(), RecordingCompliance()), texts=load_texts(),
+    )  # fmt: skip
+    return Commands(pipeline)
+
+
+async def ask(commands: Commands, user: str, name: str, argument: str = "", **more: Any) -> str:
+    replies = await commands.run(Command(Platform.TELEGRAM, user, name, argument, **more))
+    return "\n".join(replies)
+
+
+async def test_code_lists_eleven_clauses(commands: Commands, ids: str) -> None:
+    text = await ask(commands, f"2{ids}", "code")
+    assert "1. Вежливость и учтивость" in text
+    assert "11. " in text
+    assert "12. " not in text
+
+
+async def test_code_n_prints_the_clause_in_full(commands: Commands, ids: str) -> None:
+    text = await ask(commands, f"2{ids}", "code", "5")
+    assert text.startswith("П. 5.")
+    assert "снисходительного тона" in text
+    assert "Нет пункта" in await ask(commands, f"2{ids}", "code", "99")
+    assert "Нет пункта" in await ask(commands, f"2{ids}", "code", "пять")
+
+
+async def test_check_gives_findings_with_spans_and_better_wording(
+    commands: Commands, ids: str
+) -> None:
+    text = await ask(commands, f"2{ids}", "check", "ты скинешь макет?")
+    assert "«ты» (символы 0–2)" in text
+    assert "Вы" in text
+    assert "скинете" in text
+    assert "не нашлось" in await ask(commands, f"2{ids}", "check", "Пришлите, пожалуйста, макет.")
+
+
+async def test_check_answers_in_english_for_english_drafts(commands: Commands, ids: str) -> None:
+    text = await ask(commands, f"2{ids}", "check", "as I already said, the file is attached")
+    assert text.startswith("Findings: 1")
+
+
+async def test_check_is_rate_limited(commands: Commands, ids: str) -> None:
+    answers = [await ask(commands, f"2{ids}", "check", "текст") for _ in range(21)]
+    assert "Слишком много проверок" not in answers[19]
+    assert "Слишком много проверок" in answers[20]
+
+
+async def test_stats_for_admins_only_and_without_texts(commands: Commands, ids: str) -> None:
+    assert "только администраторам" in await ask(commands, f"2{ids}", "stats")
+    from datetime import UTC, datetime
+
+    from bot.models import IncomingMessage
+    from tests.test_pipeline import RUDE
+
+    message = IncomingMessage(
+        platform=Platform.TELEGRAM, chat_id=f"-100{ids}", user_id=f"2{ids}", message_id="1",
+        event_id=f"s{ids}", text=RUDE, sent_at=datetime.now(UTC),
+    )  # fmt: skip
+    await commands.pipeline.store.redis.delete(keys.audit())  # other tests' entries
+    await commands.pipeline.handle(message)
+    text = await ask(commands, f"1{ids}", "stats")
+    assert "п. 6:" in text
+    assert f"telegram:-100{ids}" in text
+    assert "пиздец" not in text
+
+
+async def test_feedback_is_counted_once_per_nudge(commands: Commands, ids: str) -> None:
+    await commands.pipeline.store.remember_nudge(f"t{ids}", {"rule_id": f"r-{ids}", "clause": 6})
+    assert f"r-{ids}" in await commands.feedback(f"t{ids}", "ru")
+    assert "устарела" in await commands.feedback(f"t{ids}", "ru")
+    text = await ask(commands, f"1{ids}", "stats")
+    assert f"по правилу r-{ids}: 1" in text
+
+
+async def test_start_without_held_nudges_just_greets(commands: Commands, ids: str) -> None:
+    replies = await commands.run(Command(Platform.TELEGRAM, f"2{ids}", "start"))
+    assert len(replies) == 1
+    assert "kodeks" in replies[0]
