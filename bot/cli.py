@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
         "--rate", type=float, default=3000.0, help="arrivals per second for the latency run"
     )
     bench.set_defaults(run=_run_bench, chat=None)
+    audit = commands.add_parser("audit", help="the audit trail of findings (no texts)")
+    actions = audit.add_subparsers(required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write the audit trail to standard output")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--days", type=int, default=90, help="how far back (default 90 days)")
+    export.set_defaults(run=_run_audit_export)
     return parser
 
 
@@ -197,3 +203,10 @@ async def _bench_pipeline(
     finally:
         await store.close()
     return pipeline_report(capacity, paced, args.rate)
+
+
+def _run_audit_export(args: argparse.Namespace) -> int:
+    from bot.audit import export_audit  # noqa: PLC0415
+
+    asyncio.run(export_audit(args.format, args.days, sys.stdout))
+    return EXIT_CLEAN

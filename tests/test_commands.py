@@ -100,3 +100,29 @@ async def test_start_without_held_nudges_just_greets(commands: Commands, ids: st
     replies = await commands.run(Command(Platform.TELEGRAM, f"2{ids}", "start"))
     assert len(replies) == 1
     assert "kodeks" in replies[0]
+
+
+async def test_audit_export_has_ids_and_no_text(commands: Commands, ids: str) -> None:
+    import io
+    import json as jsonlib
+    from datetime import UTC, datetime
+
+    from bot.audit import export_audit
+    from bot.models import IncomingMessage
+    from tests.test_pipeline import RUDE
+
+    message = IncomingMessage(
+        platform=Platform.TELEGRAM, chat_id=f"-100{ids}", user_id=f"2{ids}", message_id="7",
+        event_id=f"x{ids}", text=RUDE, sent_at=datetime.now(UTC),
+    )  # fmt: skip
+    await commands.pipeline.handle(message)
+    out = io.StringIO()
+    await export_audit("json", 1, out, commands.pipeline.store)
+    rows = [jsonlib.loads(line) for line in out.getvalue().splitlines()]
+    mine = [r for r in rows if r["chat"] == f"-100{ids}"]
+    assert mine[0]["clause"] == "6"
+    assert mine[0]["user"] == f"2{ids}"
+    assert "пиздец" not in out.getvalue()
+    csv_out = io.StringIO()
+    await export_audit("csv", 1, csv_out, commands.pipeline.store)
+    assert csv_out.getvalue().startswith("id,ts,platform,chat,user,message,clause,label,rules")

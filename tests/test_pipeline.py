@@ -263,3 +263,29 @@ async def test_unknown_business_client_keeps_only_internal_affairs(
     assert (await pipeline.handle(rude)).status is Status.RECORDED
     assert [n.clause for n, _, _ in notifier.sent] == [6]
     assert replace(notifier.sent[0][0], token="").business_connection_id == "bc1"
+
+
+async def test_only_the_author_hears_of_a_message(build: Build, say: Say, ids: str) -> None:
+    """Every nudge on every path goes to the message's author; escalations carry no words."""
+    pipeline, notifier, compliance = build(policy={"escalate_from": 2})
+    notifier.unreachable.add(f"3{ids}")
+    batch = [
+        say(RUDE, event="a", user="2"),
+        say("ты скинешь макет?", event="b", user="2"),
+        say(RUDE, event="c", user="3"),  # held: never started the bot
+        say(RUDE, event="d", user="999"),  # a client: never judged
+        say("Ромашка опять пиздец тянет", event="e", user="1", chat="-200"),
+        say(RUDE, event="f", user="2", business_connection_id="bc", author_external=False),
+        say("как я уже писал, макет в почте", event="g", user="1"),
+    ]
+    for message in batch:
+        await pipeline.handle(message)
+    authors = {m.message_id: m.user_id for m in batch}
+    assert notifier.sent
+    for nudge, _, _ in notifier.sent:
+        assert nudge.user_id == authors[nudge.message_id]
+    assert f"999{ids}" not in {n.user_id for n, _, _ in notifier.sent}
+    assert compliance.posted
+    assert all(escalation.words == () for escalation, _ in compliance.posted)
+    held = await pipeline.store.take_held("telegram", f"3{ids}")
+    assert [h["message_id"] for h in held] == ["c"]
