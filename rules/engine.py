@@ -6,6 +6,7 @@ a check keeps its state in a `Scan` of its own; only the caches of the analyzer 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from rules.morph import Morph, shared_morph
 from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
 from rules.sequences import compile_sequences, match_sequences
+from rules.text import Token
 from rules.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -81,12 +83,27 @@ class Checker:
 
     def check(self, text: str, context: CheckContext | None = None) -> tuple[Finding, ...]:
         """Return the findings in `text`, in order of position."""
+        scan, hits = self._hits(text, context)
+        return self._findings(scan, hits)
+
+    def rules_fired(self, text: str, context: CheckContext | None = None) -> frozenset[str]:
+        """Return the id of every rule that fired, before overlapping findings are merged.
+
+        `check` reports one finding per stretch of text and label; this tells which rules saw
+        it, for the rules' own examples and for tuning.
+        """
+        scan, hits = self._hits(text, context)
+        return frozenset(
+            rule.id for rule, start, _, _ in hits if _conditions_hold(scan, rule, start)
+        )
+
+    def _hits(self, text: str, context: CheckContext | None) -> tuple[Scan, list[Hit]]:
         context = context or CheckContext()
         scan = Scan(text, context, self.clients, self.vocabulary, self.morph)
         hits: list[Hit] = []
         for matcher, compiled in self._compiled[context.chat]:
             hits.extend(matcher.match(scan, compiled))
-        return self._findings(scan, hits)
+        return scan, hits
 
     def speaks_of_client(self, text: str, context: CheckContext | None = None) -> bool:
         """Tell whether a text speaks of a client (names one, or says «клиент»)."""
@@ -94,13 +111,16 @@ class Checker:
         return Scan(text, internal, self.clients, self.vocabulary, self.morph).about_client
 
     def _findings(self, scan: Scan, hits: list[Hit]) -> tuple[Finding, ...]:
-        seen: set[tuple[Label, int, int]] = set()
+        """Turn hits into findings: one per stretch of text and label, the longest first."""
+        # Hits run by start, so a hit overlaps one already taken for its label exactly when it
+        # starts before the furthest end taken so far («told you twice» inside «I already told
+        # you twice»): one finding, and linear time.
+        reach: dict[Label, int] = {}
         findings = []
-        for rule, start, end, suggestion in sorted(hits, key=lambda h: (h[1], h[2])):
-            key = (rule.label, start, end)
-            if key in seen or not _conditions_hold(scan, rule, start):
+        for rule, start, end, suggestion in sorted(hits, key=lambda h: (h[1], h[1] - h[2])):
+            if start < reach.get(rule.label, -1) or not _conditions_hold(scan, rule, start):
                 continue
-            seen.add(key)
+            reach[rule.label] = end
             findings.append(self._finding(scan.original, rule, start, end, suggestion))
         return tuple(findings)
 
@@ -129,10 +149,17 @@ def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
         if condition is Condition.SELF_REFERENCE and not scan.self_reference:
             return False
         if condition is Condition.VOCATIVE:
-            token = next((t for t in scan.tokens if t.start == start), None)
+            token = _token_at(scan, start)
             if token is None or not is_vocative(scan, token):
                 return False
     return True
+
+
+def _token_at(scan: Scan, start: int) -> Token | None:
+    """Find the token that starts at `start` (tokens run left to right: bisect)."""
+    tokens = scan.tokens
+    i = bisect.bisect_left(tokens, start, key=lambda t: t.start)
+    return tokens[i] if i < len(tokens) and tokens[i].start == start else None
 
 
 def build_checker(clients: Iterable[Client] = (), morph: Morph | None = None) -> Checker:

@@ -38,9 +38,13 @@ def _adversarial(size: int) -> str:
 
 
 def _time(checker: Checker, text: str) -> float:
-    started = time.perf_counter()
-    checker.check(text, CheckContext(ChatKind.CLIENT, "Лисичкин"))
-    return time.perf_counter() - started
+    """The best of two runs: the machine is shared, and noise is not what this test is about."""
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        checker.check(text, CheckContext(ChatKind.CLIENT, "Лисичкин"))
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def test_check_time_grows_linearly_on_a_megabyte_of_hostile_text(checker: Checker) -> None:
