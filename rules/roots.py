@@ -2,22 +2,38 @@
 
 Roots are regexes over a word's skeleton (de-obfuscated, repeated letters collapsed), so «ссука»,
 «xyйня» and «ебааать» meet the same pattern; exceptions name the Scunthorpe family («рубля»,
-«страхуй»). A masked word («б**ть», «х*й») is compared with every inflected form of the rule's
-`forms`, masks standing for one to a few letters.
+«страхуй»). An exception with a space in it is read against the word with its neighbours,
+«previous word next» (skeletons), so «тупой угол» cancels «тупой» and «moby dick» cancels «dick».
+A masked word («б**ть», «х*й») is compared with every inflected form of the rule's `forms`,
+masks standing for one to a few letters.
+
+One combined regex over all roots skips most words at once; the verdict for a word that passes it
+is cached, so a message costs one regex search per new word and one dict look-up per known one.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
-from rules.text import MASKS
+from rules.text import MASKS, skeleton
 
 _MASK_RUN = re.compile(r"[*#%$]+")
+_CACHE_SIZE = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class RootRule:
+    """One compiled root rule: its roots, word exceptions and context exceptions."""
+
+    rule: Rule
+    pattern: re.Pattern[str]
+    exceptions: re.Pattern[str] | None
+    context: re.Pattern[str] | None  # exceptions read against «previous word next»
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,21 +41,40 @@ class RootRules:
     """Root rules over word skeletons, with one combined regex to skip most words at once."""
 
     trigger: re.Pattern[str]
-    rules: tuple[tuple[Rule, re.Pattern[str], re.Pattern[str] | None], ...]
+    rules: tuple[RootRule, ...]
     lexicon: dict[str, tuple[tuple[str, Rule], ...]]  # first letter → (form, rule), for masks
+    _cache: dict[str, RootRule | None] = field(default_factory=dict)
+
+    def root_for(self, word: str) -> RootRule | None:
+        """Return the first root rule whose root is in a skeleton and none of its exceptions."""
+        cache = self._cache
+        if word in cache:
+            return cache[word]
+        found = None
+        if self.trigger.search(word):
+            for root in self.rules:
+                if root.pattern.search(word) and not (
+                    root.exceptions and root.exceptions.search(word)
+                ):
+                    found = root
+                    break
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[word] = found
+        return found
 
     def rule_for(self, word: str) -> Rule | None:
-        """Return the first root rule that matches a skeleton and none of its exceptions."""
-        if not self.trigger.search(word):
-            return None
-        for rule, pattern, exceptions in self.rules:
-            if pattern.search(word) and not (exceptions and exceptions.search(word)):
-                return rule
-        return None
+        """Return the rule of a skeleton, ignoring context exceptions."""
+        root = self.root_for(word)
+        return root.rule if root is not None else None
 
     def rule_for_masked(self, word: str) -> Rule | None:
         """Return the rule of a lexicon word that a masked word («б**ть») can stand for."""
         return _masked_lookup(self, word)
+
+
+def _alternation(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def compile_roots(rules: list[Rule], morph: Morph) -> RootRules:
@@ -47,15 +82,14 @@ def compile_roots(rules: list[Rule], morph: Morph) -> RootRules:
     compiled = []
     lexicon: dict[str, list[tuple[str, Rule]]] = {}
     for rule in rules:
-        pattern = re.compile("|".join(f"(?:{p})" for p in rule.patterns))
-        exceptions = (
-            re.compile("|".join(f"(?:{p})" for p in rule.exceptions)) if rule.exceptions else None
-        )
-        compiled.append((rule, pattern, exceptions))
+        pattern = _alternation(rule.patterns) or re.compile("(?!)")
+        words = [p for p in rule.exceptions if " " not in p]
+        context = [p for p in rule.exceptions if " " in p]
+        compiled.append(RootRule(rule, pattern, _alternation(words), _alternation(context)))
         for lemma in rule.forms:
             for form in morph.forms(lemma):
                 lexicon.setdefault(form[:1], []).append((form, rule))
-    trigger = re.compile("|".join(f"(?:{p})" for rule in rules for p in rule.patterns) or "(?!)")
+    trigger = _alternation([p for rule in rules for p in rule.patterns]) or re.compile("(?!)")
     frozen = {first: tuple(pairs) for first, pairs in lexicon.items()}
     return RootRules(trigger, tuple(compiled), frozen)
 
@@ -71,7 +105,6 @@ def _mask_regex(word: str) -> re.Pattern[str]:
 
 
 def _masked_lookup(roots: RootRules, word: str) -> Rule | None:
-    word = word.lstrip(MASKS)
     if len(word) < 2 or len(word) > 30:
         return None
     regex = _mask_regex(word)
@@ -81,23 +114,58 @@ def _masked_lookup(roots: RootRules, word: str) -> Rule | None:
     return None
 
 
+def _in_context(scan: Scan, index: int, context: re.Pattern[str]) -> bool:
+    """Tell whether a context exception covers the word at `index` and its neighbours."""
+    skeletons = scan.skeletons
+    before = skeletons[index - 1] if index > 0 else ""
+    after = skeletons[index + 1] if index + 1 < len(skeletons) else ""
+    return context.search(f"{before} {skeletons[index]} {after}") is not None
+
+
 def match_roots(scan: Scan, roots: RootRules) -> list[Hit]:
     """Find obscene roots in words, in masked words and in letters written apart."""
+    hits = _word_hits(scan, roots)
+    hits.extend(_joined_hits(scan, roots, hits))
+    return hits
+
+
+def _word_hits(scan: Scan, roots: RootRules) -> list[Hit]:
     hits: list[Hit] = []
     skeletons = scan.skeletons
     for token in scan.tokens:
         if token.quoted:
             continue
         if token.masked:
-            rule = roots.rule_for_masked(token.norm)
+            word = token.norm.strip(MASKS)
+            if _MASK_RUN.search(word):
+                rule = roots.rule_for_masked(word)
+                if rule is not None:
+                    hits.append((rule, token.start, token.end, None))
+                continue
+            root = roots.root_for(skeleton(word))  # «**бля**»: masks only around the word
         else:
-            rule = roots.rule_for(skeletons[token.index])
-        if rule is not None:
-            hits.append((rule, token.start, token.end, None))
-    for joined in scan.joined:
-        rule = roots.rule_for(joined.norm)
-        if rule is not None and not any(s < joined.end and joined.start < e for _, s, e, _ in hits):
-            hits.append((rule, joined.start, joined.end, None))
+            root = roots.root_for(skeletons[token.index])
+        if root is None:
+            continue
+        if root.context is not None and _in_context(scan, token.index, root.context):
+            continue
+        hits.append((root.rule, token.start, token.end, None))
     return hits
 
 
+def _joined_hits(scan: Scan, roots: RootRules, hits: list[Hit]) -> list[Hit]:
+    # Words hit already are disjoint and in order, and so are joined words: one sweep finds
+    # whether a joined word overlaps a hit, so a megabyte of hits stays linear.
+    spans = [(start, end) for _, start, end, _ in hits]
+    found: list[Hit] = []
+    at = 0
+    for joined in scan.joined:
+        rule = roots.rule_for(joined.norm)
+        if rule is None:
+            continue
+        while at < len(spans) and spans[at][1] <= joined.start:
+            at += 1
+        if at < len(spans) and spans[at][0] < joined.end:
+            continue
+        found.append((rule, joined.start, joined.end, None))
+    return found

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 # Characters that are safe to take through `str.lower()` alone: positions stay put.
 _PLAIN = re.compile(r"[\x09\x0a\x0d\x20-\x7e\u0400-\u045f«»“”„—–…№]*\Z")
+_SPECIAL = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\u0400-\u045f«»“”„—–…№]+")
 
 # Latin letters, digits and signs that stand in for Cyrillic letters inside a Cyrillic word.
 LOOKALIKES = str.maketrans(
@@ -44,6 +45,10 @@ _FRAGMENTS = re.compile(
 )
 _QUOTES = re.compile(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"]*\"")
 _SENTENCE_END = frozenset(".!?…\n")
+# raw word → (de-obfuscated word, masked): words repeat, so most are looked up, not redone.
+_WORDS: dict[str, tuple[str, bool]] = {}
+_WORDS_CACHE_SIZE = 100_000
+_HAS_WORD = re.compile(r"[^\W_]")
 _MARKS = frozenset({"Mn", "Me"})
 
 
@@ -72,20 +77,33 @@ def normalize(text: str) -> Normalized:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for start, end in _clusters(text):
-        piece = _normalize_cluster(text[start:end])
-        out.append(piece)
-        starts.extend([start] * len(piece))
-        ends.extend([end] * len(piece))
+    done = 0  # everything before `done` is in `out`
+    for match in _SPECIAL.finditer(text):
+        begin, stop = match.span()
+        if begin > done and unicodedata.combining(text[begin]):
+            begin -= 1  # a mark belongs to the plain letter before it: «и» + breve is «й»
+        if begin > done:  # plain characters keep their places: lower() alone, in one go
+            out.append(text[done:begin].lower().replace("ё", "е"))
+            starts.extend(range(done, begin))
+            ends.extend(range(done + 1, begin + 1))
+        for start, end in _clusters(text, begin, stop):
+            piece = _normalize_cluster(text[start:end])
+            out.append(piece)
+            starts.extend([start] * len(piece))
+            ends.extend([end] * len(piece))
+        done = stop
+    if done < len(text):
+        out.append(text[done:].lower().replace("ё", "е"))
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
     return Normalized("".join(out), text, tuple(starts), tuple(ends))
 
 
-def _clusters(text: str) -> Iterator[tuple[int, int]]:
-    """Yield spans of a base character with the combining marks that follow it."""
-    i, n = 0, len(text)
+def _clusters(text: str, i: int, n: int) -> Iterator[tuple[int, int]]:
+    """Yield spans of a base character with the combining marks that follow it, in [i, n)."""
     while i < n:
         j = i + 1
-        while j < n and unicodedata.category(text[j]) in _MARKS:
+        while j < n and unicodedata.combining(text[j]):
             j += 1
         yield i, j
         i = j
@@ -136,14 +154,21 @@ def tokenize(normalized: Normalized) -> list[Token]:
     """Split a normalised text into de-obfuscated words; mark those inside quotes."""
     text = normalized.text
     tokens: list[Token] = []
-    for match in _WORD.finditer(text):
+    moved = normalized.starts is not None
+    cache = _WORDS
+    for index, match in enumerate(_WORD.finditer(text)):
         raw = match.group()
         start, end = match.span()
-        word = deobfuscate(raw)
-        token = Token(word, start, end, normalized.span(start, end))
-        if _MASK_CHARS.search(word):
-            token.masked = True
-        token.index = len(tokens)
+        known = cache.get(raw)
+        if known is None:
+            word = deobfuscate(raw)
+            known = (word, _MASK_CHARS.search(word) is not None)
+            if len(cache) >= _WORDS_CACHE_SIZE:
+                cache.clear()
+            cache[raw] = known
+        token = Token(known[0], start, end, normalized.span(start, end) if moved else (start, end))
+        token.masked = known[1]
+        token.index = index
         tokens.append(token)
     if tokens and ('"' in text or "«" in text or "“" in text or "„" in text):
         _mark_quoted(text, tokens)
@@ -151,9 +176,25 @@ def tokenize(normalized: Normalized) -> list[Token]:
 
 
 def _mark_quoted(text: str, tokens: list[Token]) -> None:
-    regions = [m.span() for m in _QUOTES.finditer(text)]
+    # A doubled quote (`""`) is an escaped quote sign, as CSV and some exports write it; and a
+    # quotation that is the whole message quotes nobody: its author says it.
+    probe = text.replace('""', "  ") if '""' in text else text
+    first = _HAS_WORD.search(probe)
+    if first is None:
+        return
+    last = len(probe) - 1
+    while last > 0 and not (probe[last].isalnum()):
+        last -= 1
+    regions = [
+        m.span() for m in _QUOTES.finditer(probe) if first.start() < m.start() or last >= m.end()
+    ]
+    # One sweep: regions and tokens both run left to right (a quadratic `any` stalled on
+    # megabytes of «…»).
+    i = 0
     for token in tokens:
-        token.quoted = any(a < token.nstart < b for a, b in regions)
+        while i < len(regions) and regions[i][1] <= token.nstart:
+            i += 1
+        token.quoted = i < len(regions) and regions[i][0] < token.nstart
 
 
 def joined_words(normalized: Normalized) -> list[Token]:
@@ -178,7 +219,7 @@ def joined_words(normalized: Normalized) -> list[Token]:
 def is_sentence_start(text: str, position: int) -> bool:
     """Tell whether only spaces or quotes stand between a sentence's end and `position`."""
     i = position - 1
-    while i >= 0 and text[i] in " \t\"«“„(-—–":
+    while i >= 0 and text[i] in ' \t"«“„(-—–':
         i -= 1
     return i < 0 or text[i] in _SENTENCE_END
 
