@@ -44,3 +44,23 @@ def test_broken_toml_and_missing_files_say_so(tmp_path: Path) -> None:
         load_config(path)
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_the_commented_example_is_valid() -> None:
+    example = Path(__file__).parent.parent / "agency.example.toml"
+    config = load_config(example)
+    assert config.chats[0].id == "-1001234567890"
+    assert config.staff[0].admin
+    assert config.policy.escalate_from == 5
+    assert config.working_hours.start.hour == 10
+
+
+def test_a_chat_naming_an_unknown_client_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "agency.toml"
+    path.write_text(
+        '[[clients]]\nname = "А"\n[[chats]]\nplatform = "telegram"\nid = 1\nkind = "client"\n'
+        'client = "Б"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="names client 'Б'"):
+        load_config(path)
