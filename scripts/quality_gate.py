@@ -21,6 +21,10 @@ def main() -> int:
     result = json.load(sys.stdin)
     misses = []
     for label, figures in result["labels"].items():
+        sys.stdout.write(
+            f"{label:16} P {figures['precision']:.3f} R {figures['recall']:.3f}"
+            f" F1 {figures['f1']:.3f}\n"
+        )
         if args.f1 is not None and figures["f1"] < args.f1:
             misses.append(f"{label} F1 {figures['f1']} < {args.f1}")
     for floor in args.recall:
@@ -28,10 +32,11 @@ def main() -> int:
         if result["labels"][label]["recall"] < float(value):
             misses.append(f"{label} recall {result['labels'][label]['recall']} < {value}")
     alarm = result["clean_false_alarm"]
+    sys.stdout.write(f"clean false alarm {alarm:.4f}, {result['messages_per_second']:.0f} msg/s\n")
     if alarm > args.false_alarm:
         misses.append(f"clean false alarm {alarm} > {args.false_alarm}")
-    for _miss in misses:
-        pass
+    for miss in misses:
+        sys.stderr.write(f"BELOW THE FLOOR: {miss}\n")
     return 1 if misses else 0
 
 

@@ -12,7 +12,7 @@ import redis
 from bot import keys
 from bot.config import AgencyConfig
 from bot.models import IncomingMessage, Platform
-from bot.pipeline import Pipeline
+from bot.pipeline import Pipeline, Status
 from bot.ports import Ports
 from bot.store import RedisStore
 from bot.texts import load_texts
@@ -82,4 +82,21 @@ async def test_redis_restart_loses_no_warning_and_doubles_no_nudge(
     assert counted == len(accepted) == 90
     nudged = [(n.message_id, n.clause) for n, _, _ in notifier.sent]
     assert len(nudged) == len(set(nudged)) == 90
+    await store.close()
+
+
+async def test_a_full_buffer_counts_and_logs_what_it_cannot_keep(
+    checker: Checker, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.redis_server import free_port
+
+    store = RedisStore.from_url(f"redis://127.0.0.1:{free_port()}/0")  # nobody listens there
+    pipeline = Pipeline(
+        checker=checker, config=CONFIG, store=store,
+        ports=Ports(RecordingNotifier(), RecordingCompliance()), texts=load_texts(), buffer_size=2,
+    )  # fmt: skip
+    statuses = [(await pipeline.handle(_message(n))).status for n in range(3)]
+    assert statuses == [Status.BUFFERED, Status.BUFFERED, Status.FAILED]
+    assert pipeline.overflowed == 1
+    assert "outage buffer full" in caplog.text
     await store.close()
