@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 
 from rules.errors import RulesError
@@ -51,6 +52,7 @@ RIVAL_MIN_SHARE = 0.3
 _AFTER_ADDRESS = frozenset(",!?.…)—–-:")
 _BEFORE_ADDRESS = frozenset(",(")
 _POSSESSIVES = frozenset({"мой", "моя", "мое", "мои", "my"})
+_EMOJI = "So"  # an emoji after an address closes it as a comma would: «спасибо, зай 😘»
 
 # Shouting: at least this many words in capitals, this many capital letters in them, this share
 # of all letters outside quotes, and one capitalised word of `CAPS_LONG_WORD` letters or more.
@@ -240,6 +242,7 @@ def _generic_clause(scan: Scan, token: Token, tags: frozenset[str]) -> bool:
 def is_vocative(scan: Scan, token: Token) -> bool:
     """Tell whether a word is set off as an address: «зай, …», «…, mate, …», «hey buddy,».
 
+    An emoji after the word closes the address as a comma would («спасибо, сладкий 😘»).
     A possessive may follow the word inside the address: «зайка моя, …», «honey my, …».
     """
     text = scan.normalized.text
@@ -248,7 +251,7 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     if following is not None and following.norm in _POSSESSIVES and next_char(text, end) != ",":
         end = following.nend
     after = next_char(text, end)
-    if after and after not in _AFTER_ADDRESS:
+    if after and after not in _AFTER_ADDRESS and unicodedata.category(after) != _EMOJI:
         return False
     if is_sentence_start(text, token.nstart) or prev_char(text, token.nstart) in _BEFORE_ADDRESS:
         return True

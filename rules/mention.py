@@ -4,14 +4,18 @@
 «в портфолио у нас есть соки Калина» names a client and tells nothing. So a mention counts only
 with one of the rule's cues (budgets, prices, terms, results, plans, or any figure) in the same
 message. A cue is a phrase pattern as in `sequences.py` (one slot, or several such as
-«в следующем году» with the rule's `max_gap`); words of the client's own name are not cues. The
-finding's span is the other client's name.
+«в следующем году» with the rule's `max_gap`); words of the client's own name are not cues, and a
+year («работаем с Волной с 2019 года») is not a figure of business. A rule's `exceptions` are
+regexes over the normalised text that cancel it: a public case («кейс есть на сайте») tells no
+secret. The finding's span is the other client's name.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from rules.errors import RulesError
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
@@ -24,17 +28,31 @@ class MentionRule:
 
     rule: Rule
     cues: SequenceIndex
+    exceptions: re.Pattern[str] | None = None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d\Z")
 
 
 def compile_mentions(rules: list[Rule], morph: Morph) -> tuple[MentionRule, ...]:
-    """Compile each rule's cue patterns."""
+    """Compile each rule's cue patterns and its exceptions."""
     compiled = []
     for rule in rules:
         index = SequenceIndex()
         for pattern in rule.patterns:
             index.add(compile_phrase(rule, pattern, morph))
-        compiled.append(MentionRule(rule, index))
+        compiled.append(MentionRule(rule, index, _compile_exceptions(rule)))
     return tuple(compiled)
+
+
+def _compile_exceptions(rule: Rule) -> re.Pattern[str] | None:
+    if not rule.exceptions:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{e})" for e in rule.exceptions))
+    except re.error as error:
+        msg = f"rule '{rule.id}': an exception regex does not compile ({error}); fix it"
+        raise RulesError(msg) from error
 
 
 def match_mentions(scan: Scan, rules: tuple[MentionRule, ...]) -> list[Hit]:
@@ -45,6 +63,9 @@ def match_mentions(scan: Scan, rules: tuple[MentionRule, ...]) -> list[Hit]:
     tokens = scan.tokens
     names = {i for m in scan.mentions for i in range(m.first, m.last + 1)}
     for mention_rule in rules:
+        exceptions = mention_rule.exceptions
+        if exceptions is not None and exceptions.search(scan.normalized.text):
+            continue
         if _has_cue(scan, mention_rule.cues, names):
             for mention in scan.other_clients:
                 start, end = tokens[mention.first].start, tokens[mention.last].end
@@ -54,7 +75,7 @@ def match_mentions(scan: Scan, rules: tuple[MentionRule, ...]) -> list[Hit]:
 
 def _has_cue(scan: Scan, cues: SequenceIndex, names: set[int]) -> bool:
     for token in scan.tokens:
-        if token.index in names:
+        if token.index in names or _YEAR.match(token.norm):
             continue
         for sequence in cues.starting_at(token.norm):
             if match_at(scan, token.index, sequence) is not None:

@@ -142,6 +142,10 @@ class SequenceIndex:
     by_form: dict[str, list[Sequence]] = field(default_factory=dict)
     by_prefix: dict[str, list[tuple[str, Sequence]]] = field(default_factory=dict)
     any_number: list[Sequence] = field(default_factory=list)
+    # For a word that starts several sequences, all with key words: the union of their keys.
+    # When none of it is in the message, the whole list is passed over with one set test:
+    # frequent words («мне», «вы», «не») start many phrases, and most messages have none.
+    gates: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def add(self, sequence: Sequence) -> None:
         """Index a sequence under every word that can fill its first slot."""
@@ -153,12 +157,28 @@ class SequenceIndex:
         if first.number:
             self.any_number.append(sequence)
 
-    def starting_at(self, word: str) -> list[Sequence]:
-        """Return the sequences whose first slot this word fills."""
+    def build_gates(self) -> None:
+        """Work out the gate of every word that starts several keyed sequences."""
+        self.gates = {
+            form: frozenset().union(*(s.key for s in sequences if s.key is not None))
+            for form, sequences in self.by_form.items()
+            if len(sequences) > 1 and all(s.key is not None for s in sequences)
+        }
+
+    def starting_at(self, word: str, scan: Scan | None = None) -> list[Sequence]:
+        """Return the sequences whose first slot this word fills.
+
+        With the message's `scan`, a word's sequences whose key words are all missing from the
+        message are left out at once (see `gates`).
+        """
         by_form = self.by_form.get(word, _NONE)
         by_prefix = self.by_prefix.get(word[:3])
         number = bool(self.any_number) and _HAS_DIGIT.search(word) is not None
         if by_prefix is None and not number:
+            if scan is not None and by_form:
+                gate = self.gates.get(word)
+                if gate is not None and gate.isdisjoint(scan.words):
+                    return _NONE
             return by_form  # the common case: no copy
         found = list(by_form)
         for prefix, sequence in by_prefix or ():
@@ -178,6 +198,7 @@ def compile_sequences(rules: list[Rule], morph: Morph) -> SequenceIndex:
                 index.add(Sequence(rule, (compile_slot(pattern, morph),)))
             else:
                 index.add(compile_phrase(rule, pattern, morph))
+    index.build_gates()
     return index
 
 
@@ -188,7 +209,7 @@ def match_sequences(scan: Scan, index: SequenceIndex) -> list[Hit]:
     for token in tokens:
         if token.quoted:
             continue
-        for sequence in index.starting_at(token.norm):
+        for sequence in index.starting_at(token.norm, scan):
             if sequence.key is not None and sequence.key.isdisjoint(scan.words):
                 continue
             last = match_at(scan, token.index, sequence)

@@ -96,3 +96,47 @@ def test_mention_cues_may_be_phrases(checker: Checker) -> None:
     assert _matches(other, rule, "у Ласточки бюджет больше", "Ромашка") == ["Ласточки"]
     assert _matches(other, rule, "Ласточка уходит в регионы", "Ромашка") == []
     assert _matches(other, rule, "у Ромашки бюджет больше", "Ромашка") == []
+
+
+def test_a_gate_passes_over_a_word_whose_phrases_all_lack_their_key(checker: Checker) -> None:
+    rule = _rule("мне все равно какой", "мне без разница", "мне то что")
+    index = compile_sequences([rule], checker.morph)
+    assert "мне" in index.gates
+    assert _matches(checker, rule, "мне всё равно, какой шрифт")
+    assert _matches(checker, rule, "а мне-то что")
+    assert not _matches(checker, rule, "мне нужно два файла")
+
+
+def test_no_gate_when_a_phrase_of_the_word_has_no_key(checker: Checker) -> None:
+    rule = _rule("мне", "мне все равно какой", kind=RuleKind.PHRASE)
+    index = compile_sequences([rule], checker.morph)
+    assert "мне" not in index.gates
+    assert _matches(checker, rule, "мне нужно два файла") == ["мне"]
+
+
+def _mention_rule(*patterns: str, exceptions: tuple[str, ...] = ()) -> Rule:
+    return Rule(
+        id="test-mention",
+        label=Label.CONFIDENTIALITY,
+        kind=RuleKind.MENTION,
+        patterns=patterns,
+        suggest=("x",),
+        exceptions=exceptions,
+    )
+
+
+def test_a_year_is_not_a_figure_of_business(checker: Checker) -> None:
+    other = checker.with_clients([Client("Ромашка"), Client("Ласточка")])
+    rule = _mention_rule("<number>")
+    assert _matches(other, rule, "работаем с Ласточкой с 2019 года", "Ромашка") == []
+    assert _matches(other, rule, "у Ласточки CPL 380", "Ромашка") == ["Ласточки"]
+
+
+def test_mention_exceptions_cancel_the_rule(checker: Checker) -> None:
+    other = checker.with_clients([Client("Ромашка"), Client("Ласточка")])
+    rule = _mention_rule("ребренд*", exceptions=(r"\bкейс", r"(?<!не )\bпубличн"))
+    assert _matches(other, rule, "для Ласточки делали ребрендинг, кейс на сайте", "Ромашка") == []
+    assert _matches(other, rule, "Ласточка готовит ребрендинг", "Ромашка") == ["Ласточка"]
+    assert _matches(other, rule, "Ласточка готовит ребрендинг, это не публично", "Ромашка") == [
+        "Ласточка"
+    ]
