@@ -28,7 +28,10 @@ from rules.morph import Morph
 from rules.scan import Hit, Scan
 from rules.text import Token, is_sentence_start, next_char, prev_char
 
-_SECOND_PERSON_ENDINGS = ("шь", "шься", "и", "й", "ь", "ся", "сь")
+# Endings a «ты»-form can have («скинешь», «подскажи», «открой», «брось», «займись»), and the
+# ones among them only other words have (adjectives, reflexive infinitives): no analysis needed.
+_SECOND_PERSON_ENDINGS = ("шь", "шься", "и", "й", "ь", "йся", "ься", "ись")
+_NEVER_SECOND_PERSON = ("ый", "ий", "ться")
 _CYRILLIC_WORD = re.compile(r"[а-я]+\Z")
 _PLURAL = frozenset({"plur"})
 # Readings that say nothing against «ты»: «слушай» (INTJ), «понимаешь» (parenthetical).
@@ -62,7 +65,7 @@ CAPS_MIN_WORDS = 2
 CAPS_MIN_LETTERS = 12
 CAPS_MIN_SHARE = 0.6
 CAPS_LONG_WORD = 5
-_UPPER_RUN = re.compile(r"[A-ZА-ЯЁ]{2}")
+_UPPER_RUN = re.compile(r"[A-ZА-ЯЁ]{3}")  # no three capitals in a row: nobody shouts
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,9 @@ def match_grammar(scan: Scan, compiled: CompiledGrammar) -> list[Hit]:
         word = token.norm
         if token.quoted or not word.endswith(_SECOND_PERSON_ENDINGS):
             continue
-        if not _CYRILLIC_WORD.match(word) or _after_hyphen(scan, token):
+        if word.endswith(_NEVER_SECOND_PERSON) or not _CYRILLIC_WORD.match(word):
+            continue
+        if _after_hyphen(scan, token):
             continue
         for n, (grammar, form) in enumerate(zip(compiled.rules, compiled.form(word), strict=True)):
             if form is not None and _counts(scan, token, form):
@@ -188,7 +193,7 @@ def _form(
     tags = fitting[0][1]
     return _Form(
         tags=tags,
-        plural=morph.inflect(word, tags, _PLURAL),
+        plural=morph.plural(word, tags),
         contested=sum(score for _, _, score in rivals) >= RIVAL_MIN_SHARE * total,
         cue_settles=not pronoun,
         negation_settles=not pronoun and not any(_AGREEING & tags for _, tags, _ in rivals),

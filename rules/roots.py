@@ -46,15 +46,19 @@ class RootRules:
     _cache: dict[str, RootRule | None] = field(default_factory=dict)
 
     def root_for(self, word: str) -> RootRule | None:
-        """Return the first root rule whose root is in a skeleton and none of its exceptions."""
+        """Return the first root rule whose root is in the word's skeleton and no exception.
+
+        Cached by the word as written, so a known word costs one look-up and no skeleton.
+        """
         cache = self._cache
         if word in cache:
             return cache[word]
         found = None
-        if self.trigger.search(word):
+        skel = skeleton(word)
+        if self.trigger.search(skel):
             for root in self.rules:
-                if root.pattern.search(word) and not (
-                    root.exceptions and root.exceptions.search(word)
+                if root.pattern.search(skel) and not (
+                    root.exceptions and root.exceptions.search(skel)
                 ):
                     found = root
                     break
@@ -131,7 +135,6 @@ def match_roots(scan: Scan, roots: RootRules) -> list[Hit]:
 
 def _word_hits(scan: Scan, roots: RootRules) -> list[Hit]:
     hits: list[Hit] = []
-    skeletons = scan.skeletons
     for token in scan.tokens:
         if token.quoted:
             continue
@@ -142,9 +145,9 @@ def _word_hits(scan: Scan, roots: RootRules) -> list[Hit]:
                 if rule is not None:
                     hits.append((rule, token.start, token.end, None))
                 continue
-            root = roots.root_for(skeleton(word))  # «**бля**»: masks only around the word
+            root = roots.root_for(word)  # «**бля**»: masks only around the word
         else:
-            root = roots.root_for(skeletons[token.index])
+            root = roots.root_for(token.norm)
         if root is None:
             continue
         if root.context is not None and _in_context(scan, token.index, root.context):

@@ -46,6 +46,8 @@ class Scan:
     @cached_property
     def joined(self) -> list[Token]:
         """Letters written apart, joined into candidate words (skeletons)."""
+        if not _may_be_written_apart(self.tokens):
+            return []
         words = joined_words(self.normalized)
         for word in words:
             word.norm = skeleton(word.norm)
@@ -91,3 +93,16 @@ class Scan:
     def addressed(self) -> bool:
         """Tell whether «ты» or «твой» is written outright."""
         return bool(self.words & self.vocabulary.second_person_pronouns)
+
+
+def _may_be_written_apart(tokens: list[Token]) -> bool:
+    """Tell whether any lone letter stands beside another short piece («х у й», «ху ё вая»).
+
+    Letters written apart always leave such a pair among the tokens; most messages have none, and
+    skip the scan for fragments.
+    """
+    short = [len(t.norm) <= 3 for t in tokens]
+    return any(
+        len(t.norm) == 1 and ((i > 0 and short[i - 1]) or (i + 1 < len(short) and short[i + 1]))
+        for i, t in enumerate(tokens)
+    )

@@ -146,6 +146,7 @@ class SequenceIndex:
     # When none of it is in the message, the whole list is passed over with one set test:
     # frequent words («мне», «вы», «не») start many phrases, and most messages have none.
     gates: dict[str, frozenset[str]] = field(default_factory=dict)
+    _starters: frozenset[str] = frozenset()
 
     def add(self, sequence: Sequence) -> None:
         """Index a sequence under every word that can fill its first slot."""
@@ -157,8 +158,14 @@ class SequenceIndex:
         if first.number:
             self.any_number.append(sequence)
 
+    @property
+    def starters(self) -> frozenset[str]:
+        """Every word form that fills the first slot of some sequence."""
+        return self._starters
+
     def build_gates(self) -> None:
         """Work out the gate of every word that starts several keyed sequences."""
+        self._starters = frozenset(self.by_form)
         self.gates = {
             form: frozenset().union(*(s.key for s in sequences if s.key is not None))
             for form, sequences in self.by_form.items()
@@ -206,10 +213,18 @@ def match_sequences(scan: Scan, index: SequenceIndex) -> list[Hit]:
     """Find every lemma and phrase rule in the message."""
     hits: list[Hit] = []
     tokens = scan.tokens
+    # Words that start something, found with one set intersection; most words start nothing
+    # and are passed over without a call.
+    starters = scan.words & index.starters
+    prefixes = index.by_prefix
+    digits = bool(index.any_number) and _HAS_DIGIT.search(scan.normalized.text) is not None
+    if not starters and not prefixes and not digits:
+        return hits
     for token in tokens:
-        if token.quoted:
+        word = token.norm
+        if token.quoted or (word not in starters and word[:3] not in prefixes and not digits):
             continue
-        for sequence in index.starting_at(token.norm, scan):
+        for sequence in index.starting_at(word, scan):
             if sequence.key is not None and sequence.key.isdisjoint(scan.words):
                 continue
             last = match_at(scan, token.index, sequence)

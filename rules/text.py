@@ -137,14 +137,24 @@ class Token:
 
     __slots__ = ("end", "index", "masked", "nend", "norm", "nstart", "quoted", "start")
 
-    def __init__(self, norm: str, nstart: int, nend: int, span: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        norm: str,
+        nstart: int,
+        nend: int,
+        start: int,
+        end: int,
+        masked: bool = False,
+        index: int = 0,
+    ) -> None:
         self.norm = norm
         self.nstart = nstart
         self.nend = nend
-        self.start, self.end = span
-        self.masked = False
+        self.start = start
+        self.end = end
+        self.masked = masked
         self.quoted = False
-        self.index = 0
+        self.index = index
 
     def __repr__(self) -> str:
         return f"Token({self.norm!r}, {self.start}, {self.end})"
@@ -158,7 +168,6 @@ def tokenize(normalized: Normalized) -> list[Token]:
     cache = _WORDS
     for index, match in enumerate(_WORD.finditer(text)):
         raw = match.group()
-        start, end = match.span()
         known = cache.get(raw)
         if known is None:
             word = deobfuscate(raw)
@@ -166,10 +175,12 @@ def tokenize(normalized: Normalized) -> list[Token]:
             if len(cache) >= _WORDS_CACHE_SIZE:
                 cache.clear()
             cache[raw] = known
-        token = Token(known[0], start, end, normalized.span(start, end) if moved else (start, end))
-        token.masked = known[1]
-        token.index = index
-        tokens.append(token)
+        start, end = match.span()
+        if moved:
+            first, last = normalized.span(start, end)
+            tokens.append(Token(known[0], start, end, first, last, known[1], index))
+        else:
+            tokens.append(Token(known[0], start, end, start, end, known[1], index))
     if tokens and ('"' in text or "«" in text or "“" in text or "„" in text):
         _mark_quoted(text, tokens)
     return tokens
@@ -212,7 +223,7 @@ def joined_words(normalized: Normalized) -> list[Token]:
         word = deobfuscate("".join(parts))
         if len(word) >= 3:
             start, end = match.span()
-            joined.append(Token(word, start, end, normalized.span(start, end)))
+            joined.append(Token(word, start, end, *normalized.span(start, end)))
     return joined
 
 
