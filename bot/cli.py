@@ -197,6 +197,8 @@ async def _bench_pipeline(
     store = RedisStore.from_url(url.get_secret_value() if url else None)
     try:
         capacity = await bench_pipeline(checker, store, corpus, args.messages, args.in_flight)
+        if store.embedded:
+            await store.redis.flushall()  # the in-process store holds every key in this process
         paced = await bench_pipeline(
             checker, store, corpus, args.messages, args.in_flight, args.rate
         )

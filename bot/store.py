@@ -129,8 +129,9 @@ def now_ms() -> int:
 class RedisStore:
     """kodeks's state in Redis (or the embedded fakeredis)."""
 
-    def __init__(self, redis: aioredis.Redis) -> None:
+    def __init__(self, redis: aioredis.Redis, *, embedded: bool = False) -> None:
         self.redis = redis
+        self.embedded = embedded  # in-process fakeredis: nothing outlives the process
         self._scripts = {name: redis.register_script(body) for name, body in SCRIPTS.items()}
 
     @classmethod
@@ -139,7 +140,7 @@ class RedisStore:
         if url is None:
             import fakeredis  # noqa: PLC0415 - only the embedded default needs it
 
-            return cls(fakeredis.FakeAsyncRedis())
+            return cls(fakeredis.FakeAsyncRedis(), embedded=True)
         client = aioredis.Redis.from_url(
             url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=15
         )

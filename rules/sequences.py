@@ -166,11 +166,16 @@ class SequenceIndex:
     def build_gates(self) -> None:
         """Work out the gate of every word that starts several keyed sequences."""
         self._starters = frozenset(self.by_form)
-        self.gates = {
-            form: frozenset().union(*(s.key for s in sequences if s.key is not None))
-            for form, sequences in self.by_form.items()
-            if len(sequences) > 1 and all(s.key is not None for s in sequences)
-        }
+        # Every form of a lemma starts the same sequences: build each union once and share it
+        # (one copy per form took tens of megabytes).
+        unions: dict[tuple[int, ...], frozenset[str]] = {}
+        self.gates = {}
+        for form, sequences in self.by_form.items():
+            if len(sequences) > 1 and all(s.key is not None for s in sequences):
+                ids = tuple(id(s) for s in sequences)
+                if ids not in unions:
+                    unions[ids] = frozenset().union(*(s.key or () for s in sequences))
+                self.gates[form] = unions[ids]
 
     def starting_at(self, word: str, scan: Scan | None = None) -> list[Sequence]:
         """Return the sequences whose first slot this word fills.
