@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         "--rate", type=float, default=3000.0, help="arrivals per second for the latency run"
     )
     bench.set_defaults(run=_run_bench, chat=None)
+    run = commands.add_parser("run", help="run the bot on every platform with credentials")
+    run.set_defaults(run=_run_bot)
+
     audit = commands.add_parser("audit", help="the audit trail of findings (no texts)")
     actions = audit.add_subparsers(required=True, metavar="ACTION")
     export = actions.add_parser("export", help="write the audit trail to standard output")
@@ -211,4 +214,25 @@ def _run_audit_export(args: argparse.Namespace) -> int:
     from bot.audit import export_audit  # noqa: PLC0415
 
     asyncio.run(export_audit(args.format, args.days, sys.stdout))
+    return EXIT_CLEAN
+
+
+def _run_bot(args: argparse.Namespace) -> int:
+    import logging  # noqa: PLC0415
+
+    from bot.app import run  # noqa: PLC0415
+    from bot.settings import Settings  # noqa: PLC0415
+
+    del args
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    try:
+        asyncio.run(run(settings))
+    except KeyboardInterrupt:
+        return EXIT_CLEAN
+    except RuntimeError as error:
+        sys.stderr.write(f"kodeks: {error}\n")
+        return EXIT_USAGE
     return EXIT_CLEAN
