@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import cached_property
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from rules.clients import ClientIndex, Mention
 from rules.model import ChatKind, CheckContext, Rule
@@ -17,6 +17,33 @@ if TYPE_CHECKING:
 # (rule, start, end in the original text, a better wording for this very match or None)
 Hit = tuple[Rule, int, int, str | None]
 _REPEATS = re.compile(r"(.)\1")
+
+
+_T = TypeVar("_T")
+
+
+class lazy(Generic[_T]):
+    """A property computed on first use and then kept in the instance.
+
+    functools.cached_property does the same, but on Python 3.11 it takes a lock on every first
+    use, which cost a few microseconds per message in the checker's hot path.
+    """
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> lazy[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> _T: ...
+    def __get__(self, instance: object | None, owner: type) -> lazy[_T] | _T:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value  # later reads find it before this descriptor
+        return value
 
 
 class Scan:
@@ -38,12 +65,12 @@ class Scan:
         self.morph = morph
         self.tokens: list[Token] = tokenize(self.normalized)
 
-    @cached_property
+    @lazy
     def skeletons(self) -> list[str]:
         """Each token with repeated letters collapsed, for root patterns."""
         return [skeleton(t.norm) if _REPEATS.search(t.norm) else t.norm for t in self.tokens]
 
-    @cached_property
+    @lazy
     def joined(self) -> list[Token]:
         """Letters written apart, joined into candidate words (skeletons)."""
         if not _may_be_written_apart(self.tokens):
@@ -53,17 +80,17 @@ class Scan:
             word.norm = skeleton(word.norm)
         return words
 
-    @cached_property
+    @lazy
     def words(self) -> frozenset[str]:
         """The set of normalised words outside quotes."""
         return frozenset(t.norm for t in self.tokens if not t.quoted)
 
-    @cached_property
+    @lazy
     def mentions(self) -> list[Mention]:
         """Clients of the registry named in the message."""
         return self.clients.mentions(self.tokens, self.original)
 
-    @cached_property
+    @lazy
     def other_clients(self) -> list[Mention]:
         """Clients named in a client chat that are not that chat's client.
 
@@ -75,7 +102,7 @@ class Scan:
             return []
         return [m for m in self.mentions if m.client != own]
 
-    @cached_property
+    @lazy
     def about_client(self) -> bool:
         """Tell whether the message speaks of a client (always so in a client's chat)."""
         if self.context.chat is ChatKind.CLIENT:
@@ -84,12 +111,12 @@ class Scan:
             return True
         return self.clients.derived(self.tokens) is not None
 
-    @cached_property
+    @lazy
     def self_reference(self) -> bool:
         """Tell whether the agency speaks of itself («у нас», «наш», «our»)."""
         return bool(self.words & self.vocabulary.self_reference)
 
-    @cached_property
+    @lazy
     def addressed(self) -> bool:
         """Tell whether «ты» or «твой» is written outright."""
         return bool(self.words & self.vocabulary.second_person_pronouns)
