@@ -22,7 +22,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 
-from rules.errors import RulesError
+from rules.loader import alternation
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
@@ -115,22 +115,12 @@ def compile_grammar(rules: list[Rule], morph: Morph) -> CompiledGrammar:
             GrammarRule(
                 rule,
                 tuple(frozenset(p.split()) for p in rule.patterns),
-                _compile_exceptions(rule),
+                alternation(rule.exceptions),
             )
             for rule in rules
         ),
         morph,
     )
-
-
-def _compile_exceptions(rule: Rule) -> re.Pattern[str] | None:
-    if not rule.exceptions:
-        return None
-    try:
-        return re.compile("|".join(f"(?:{e})" for e in rule.exceptions))
-    except re.error as error:
-        msg = f"rule '{rule.id}': an exception regex does not compile ({error}); fix it"
-        raise RulesError(msg) from error
 
 
 def match_grammar(scan: Scan, compiled: CompiledGrammar) -> list[Hit]:

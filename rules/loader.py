@@ -212,14 +212,20 @@ def _check_patterns(where: str, rule: Rule, is_lemma: Callable[[str], bool] | No
     if not rule.patterns and rule.kind is not RuleKind.CAPS:
         msg = f"{where}: 'patterns' is empty; a {rule.kind} rule needs at least one"
         raise RulesError(msg)
-    if rule.kind in _REGEX_KINDS:
-        for pattern in (*rule.patterns, *rule.exceptions):
-            _compile(where, pattern)
+    # Exceptions are regexes for every kind that has them; root patterns are regexes too.
+    for pattern in (*(rule.patterns if rule.kind in _REGEX_KINDS else ()), *rule.exceptions):
+        _compile(where, pattern)
     if is_lemma is not None and rule.kind is RuleKind.LEMMA:
         for lemma in rule.patterns:
             if not is_lemma(lemma.rstrip("*")):
                 msg = f"{where}: '{lemma}' is not in normal form; write the dictionary form"
                 raise RulesError(msg)
+
+
+def alternation(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """Compile regexes (checked at load) into one alternation; None when there are none."""
+    listed = list(patterns)
+    return re.compile("|".join(f"(?:{p})" for p in listed)) if listed else None
 
 
 def _compile(where: str, pattern: str) -> re.Pattern[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rules.errors import RulesError
+from rules.loader import alternation
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
@@ -41,18 +41,8 @@ def compile_mentions(rules: list[Rule], morph: Morph) -> tuple[MentionRule, ...]
         index = SequenceIndex()
         for pattern in rule.patterns:
             index.add(compile_phrase(rule, pattern, morph))
-        compiled.append(MentionRule(rule, index, _compile_exceptions(rule)))
+        compiled.append(MentionRule(rule, index, alternation(rule.exceptions)))
     return tuple(compiled)
-
-
-def _compile_exceptions(rule: Rule) -> re.Pattern[str] | None:
-    if not rule.exceptions:
-        return None
-    try:
-        return re.compile("|".join(f"(?:{e})" for e in rule.exceptions))
-    except re.error as error:
-        msg = f"rule '{rule.id}': an exception regex does not compile ({error}); fix it"
-        raise RulesError(msg) from error
 
 
 def match_mentions(scan: Scan, rules: tuple[MentionRule, ...]) -> list[Hit]:

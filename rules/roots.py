@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rules.loader import alternation
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
@@ -77,23 +78,19 @@ class RootRules:
         return _masked_lookup(self, word)
 
 
-def _alternation(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-
-
 def compile_roots(rules: list[Rule], morph: Morph) -> RootRules:
     """Compile root patterns and exceptions; expand each rule's `forms` for masked words."""
     compiled = []
     lexicon: dict[str, list[tuple[str, Rule]]] = {}
     for rule in rules:
-        pattern = _alternation(rule.patterns) or re.compile("(?!)")
+        pattern = alternation(rule.patterns) or re.compile("(?!)")
         words = [p for p in rule.exceptions if " " not in p]
         context = [p for p in rule.exceptions if " " in p]
-        compiled.append(RootRule(rule, pattern, _alternation(words), _alternation(context)))
+        compiled.append(RootRule(rule, pattern, alternation(words), alternation(context)))
         for lemma in rule.forms:
             for form in morph.forms(lemma):
                 lexicon.setdefault(form[:1], []).append((form, rule))
-    trigger = _alternation([p for rule in rules for p in rule.patterns]) or re.compile("(?!)")
+    trigger = alternation([p for rule in rules for p in rule.patterns]) or re.compile("(?!)")
     frozen = {first: tuple(pairs) for first, pairs in lexicon.items()}
     return RootRules(trigger, tuple(compiled), frozen)
 
