@@ -42,6 +42,8 @@ class Resolver:
         }
         self._counterparts = {c.telegram_id: c.client for c in config.business_counterparts}
         self._bindings: dict[tuple[str, str], tuple[float, tuple[str, str | None] | None]] = {}
+        # Who was seen in internal chats, cached a minute so client chats cost no round trip.
+        self._members: dict[tuple[str, str], tuple[float, bool]] = {}
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         """Tell whether the config names this user an admin."""
@@ -93,12 +95,29 @@ class Resolver:
         platform = message.platform.value
         if message.author_external is not None:
             return not message.author_external
-        if (platform, message.user_id) in self._staff:
+        key = (platform, message.user_id)
+        if key in self._staff:
             return True
+        if kind is ChatKind.INTERNAL:
+            await self._learn_staff(key)
+            return True
+        cached = self._members.get(key)
+        if cached is not None and time.monotonic() - cached[0] < _CACHE_SECONDS:
+            return cached[1]
         try:
-            if kind is ChatKind.INTERNAL:
-                await self.store.add_staff(platform, message.user_id)
-                return True
-            return await self.store.is_staff(platform, message.user_id)
+            member = await self.store.is_staff(platform, message.user_id)
         except RedisError:
-            return kind is ChatKind.INTERNAL
+            return cached[1] if cached is not None else False
+        self._members[key] = (time.monotonic(), member)
+        return member
+
+    async def _learn_staff(self, key: tuple[str, str]) -> None:
+        """Remember a member of an internal chat as staff (once a minute per person at most)."""
+        cached = self._members.get(key)
+        if cached is not None and cached[1] and time.monotonic() - cached[0] < _CACHE_SECONDS:
+            return
+        self._members[key] = (time.monotonic(), True)
+        try:
+            await self.store.add_staff(*key)
+        except RedisError:
+            log.warning("staff not stored platform=%s user=%s", *key)

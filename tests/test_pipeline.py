@@ -289,3 +289,16 @@ async def test_only_the_author_hears_of_a_message(build: Build, say: Say, ids: s
     assert all(escalation.words == () for escalation, _ in compliance.posted)
     held = await pipeline.store.take_held("telegram", f"3{ids}")
     assert [h["message_id"] for h in held] == ["c"]
+
+
+async def test_members_of_internal_chats_are_staff_on_every_replica(
+    build: Build, say: Say, ids: str
+) -> None:
+    first, _, _ = build()
+    second, notifier, _ = build()
+    newcomer = "55"  # in no roster
+    assert (await second.handle(say(RUDE, event="a", user=newcomer))).status is Status.IGNORED
+    await first.handle(say("всем привет, я новенький", event="b", user=newcomer, chat="-200"))
+    second.resolver._members.clear()  # the other replica's cache has expired
+    assert (await second.handle(say(RUDE, event="c", user=newcomer))).status is Status.RECORDED
+    assert [n.user_id for n, _, _ in notifier.sent] == [f"55{ids}"]
