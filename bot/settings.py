@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER = "change-me"
@@ -36,13 +36,17 @@ class TelegramSettings(BaseModel):
 
 
 class SlackSettings(BaseModel):
-    """Slack wiring: bot and app tokens, the signing secret, and the Web API address."""
+    """Slack wiring: tokens, the signing secret, Socket Mode or HTTP, and the Web API address."""
 
-    bot_token: SecretStr | None = None
-    app_token: SecretStr | None = None
-    signing_secret: SecretStr | None = None
+    bot_token: SecretStr | None = None  # xoxb-…
+    app_token: SecretStr | None = None  # xapp-…, Socket Mode only
+    signing_secret: SecretStr | None = None  # HTTP mode only
     mode: Literal["socket", "http"] = "socket"
-    api_url: str | None = None
+    api_url: str | None = None  # e.g. http://127.0.0.1:8080/api/ (a proxy or a test server)
+    host: str = "127.0.0.1"  # HTTP mode: behind a reverse proxy; 0.0.0.0 in a container
+    port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
+    path: str = "/slack/events"  # events, slash commands and buttons all arrive here
+    language: Literal["ru", "en"] = "ru"  # for command replies that have no text to go by
 
     _placeholders = field_validator("bot_token", "app_token", "signing_secret")(_refuse_placeholder)
 

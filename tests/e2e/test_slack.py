@@ -1,0 +1,380 @@
+"""The Slack adapter end to end: the real Bolt app, in HTTP mode and in Socket Mode, against a
+local Slack (`slack_fake.py`), asserting on what Slack's Web API received."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import fakeredis
+import pytest
+
+from adapters.slack import SlackAdapter, build_adapter
+from bot.app import Router
+from bot.commands import Commands
+from bot.config import AgencyConfig
+from bot.pipeline import Pipeline
+from bot.ports import Ports
+from bot.settings import Settings, SlackSettings
+from bot.store import RedisStore
+from bot.texts import load_texts
+from rules import Checker
+from tests.e2e.slack_fake import (
+    APP_TOKEN,
+    BOT_ID,
+    BOT_TOKEN,
+    BOT_USER,
+    SIGNING_SECRET,
+    FakeSlack,
+    SignedSender,
+    button_press,
+    edited_event,
+    message_event,
+    slash_command,
+)
+
+RUDE = "ну это пиздец, а не макет"
+SECRET_WORD = "пиздец"
+CLEAN = "Добрый день! Макет готов, посмотрите, пожалуйста."
+SHARED = "CSHARED"  # a Slack Connect channel no config mentions: a client chat by default
+TEXTS = load_texts()
+
+
+def agency(**overrides: Any) -> dict[str, Any]:
+    """The agency of these tests: one admin with a Slack id; workspace members are staff."""
+    data: dict[str, Any] = {
+        "clients": [{"name": "Ромашка"}],
+        "staff": [{"name": "Анна", "slack_id": "UADMIN", "admin": True}],
+    }
+    return data | overrides
+
+
+@dataclass
+class Bot:
+    """The running adapter, and how Slack delivers to it in this mode."""
+
+    mode: str
+    fake: FakeSlack
+    adapter: SlackAdapter
+    store: RedisStore
+    sender: SignedSender | None = None
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+    _sentinels: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    async def event(self, body: dict[str, Any], retry: int = 0) -> None:
+        if self.sender is not None:
+            status, _ = await self.sender.event(body, retry=retry)
+            assert status == 200
+        else:
+            await self.fake.push("events_api", body, retry)
+
+    async def command(self, form: dict[str, str]) -> None:
+        if self.sender is not None:
+            started = time.monotonic()
+            status, _ = await self.sender.command(form)
+            assert status == 200
+            assert time.monotonic() - started < 3.0  # Slack's deadline for the ack
+        else:
+            await self.fake.push("slash_commands", form)
+
+    async def action(self, payload: dict[str, Any]) -> None:
+        if self.sender is not None:
+            status, _ = await self.sender.action(payload)
+            assert status == 200
+        else:
+            await self.fake.push("interactive", payload)
+
+    async def settle(self) -> None:
+        """Send a rude message from a fresh colleague elsewhere and wait for its nudge, so that
+        every delivery before it has been handled: a bounded wait for «nothing happened»."""
+        n = next(self._sentinels)
+        before = len(self.fake.sent("chat.postEphemeral"))
+        user, event_id = f"USENTINEL{n}", f"EvSentinel{n}"
+        body = message_event(
+            event_id=event_id, channel="CSENTINEL", user=user, text=RUDE, ts=self.ts()
+        )
+        await self.event(body)
+        calls = await self.fake.wait_for("chat.postEphemeral", before + 1)
+        assert calls[-1]["user"] == user
+        await asyncio.sleep(0.05)
+
+    def nudges(self, channel: str = SHARED) -> list[dict[str, Any]]:
+        return [p for p in self.fake.sent("chat.postEphemeral") if p["channel"] == channel]
+
+    def posts(self, channel: str) -> list[dict[str, Any]]:
+        return [p for p in self.fake.sent("chat.postMessage") if p["channel"] == channel]
+
+
+Start = Callable[..., Awaitable[Bot]]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    slack = await FakeSlack().start()
+    yield slack
+    await slack.stop()
+
+
+@pytest.fixture(params=["http", "socket"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def start(fake: FakeSlack, checker: Checker, mode: str) -> AsyncIterator[Start]:
+    """Start the real adapter, wired as `kodeks run` wires it, on the embedded store."""
+    running: list[Bot] = []
+
+    async def make(**overrides: Any) -> Bot:
+        settings = Settings(
+            _env_file=None,
+            slack=SlackSettings(
+                bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
+                mode=mode, api_url=f"{fake.url}/api/", host="127.0.0.1", port=0,
+            ),
+        )  # fmt: skip
+        store = RedisStore(fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer()), embedded=True)
+        router = Router()
+        pipeline = Pipeline(
+            checker=checker, config=AgencyConfig.model_validate(agency(**overrides)),
+            store=store, ports=Ports(router, router), texts=TEXTS,
+        )  # fmt: skip
+        adapter = build_adapter(settings, pipeline, Commands(pipeline))
+        router.register(adapter.platform, adapter.ports)
+        bot = Bot(mode, fake, adapter, store)
+        running.append(bot)
+        await asyncio.wait_for(adapter.start(), 5)
+        if mode == "http":
+            bot.sender = SignedSender(f"http://127.0.0.1:{adapter.http_port}/slack/events")
+        return bot
+
+    yield make
+    for bot in running:
+        await bot.adapter.stop()
+        await bot.store.close()
+
+
+async def test_rude_message_in_slack_connect_channel_nudges_only_its_author(
+    start: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    bot = await start()
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    await bot.event(body)
+    [nudge] = await bot.fake.wait_for("chat.postEphemeral")
+    assert nudge["user"] == "UANNA"
+    assert nudge["channel"] == SHARED
+    assert "thread_ts" not in nudge
+    [button] = nudge["blocks"][1]["elements"]
+    assert button["action_id"] == "kodeks_feedback"
+    assert button["text"]["text"] == TEXTS.render("ru", "feedback-button")
+    await bot.settle()
+    assert len(bot.nudges()) == 1
+    assert bot.posts(SHARED) == []
+    info = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert info, "the adapter and pipeline log ids at INFO"
+    assert not [line for line in info if SECRET_WORD in line or "макет" in line]
+
+
+async def test_the_same_words_from_a_client_bots_or_itself_are_never_judged(start: Start) -> None:
+    bot = await start()
+    external = message_event(
+        event_id="Ev1", channel=SHARED, user="UCLIENT", text=RUDE, ts=bot.ts(),
+        user_team="TCLIENT", shared=True,
+    )  # fmt: skip
+    other_bot = message_event(
+        event_id="Ev2", channel=SHARED, user="UOTHERBOT", text=RUDE, ts=bot.ts(), shared=True,
+        subtype="bot_message", bot_id="BOTHER",
+    )  # fmt: skip
+    itself = message_event(
+        event_id="Ev3", channel=SHARED, user=BOT_USER, text=RUDE, ts=bot.ts(), bot_id=BOT_ID
+    )
+    for body in (external, other_bot, itself):
+        await bot.event(body)
+    await bot.settle()
+    assert bot.nudges() == []
+    assert bot.fake.sent("chat.postMessage") == []
+    assert bot.fake.sent("conversations.open") == []
+
+
+async def test_an_edit_that_makes_a_message_rude_is_checked_again_once(start: Start) -> None:
+    bot = await start()
+    ts = bot.ts()
+    original = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=CLEAN, ts=ts, shared=True
+    )
+    await bot.event(original)
+    edit = edited_event(
+        event_id="Ev2", channel=SHARED, user="UANNA", ts=ts, old=CLEAN, new=RUDE, shared=True
+    )
+    await bot.event(edit)
+    [nudge] = await bot.fake.wait_for("chat.postEphemeral")
+    assert nudge["user"] == "UANNA"
+    # Slack sends message_changed again for unfurls: same words, new event id, no new nudge.
+    again = edited_event(
+        event_id="Ev3", channel=SHARED, user="UANNA", ts=ts, old=RUDE, new=RUDE, shared=True
+    )
+    await bot.event(again)
+    await bot.settle()
+    assert len(bot.nudges()) == 1
+
+
+async def test_a_retried_delivery_nudges_once(start: Start) -> None:
+    bot = await start()
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    await bot.event(body)
+    await bot.event(body, retry=1)
+    await bot.event(body, retry=2)
+    await bot.fake.wait_for("chat.postEphemeral")
+    await bot.settle()
+    assert len(bot.nudges()) == 1
+
+
+async def test_a_message_in_a_thread_is_nudged_in_that_thread(start: Start) -> None:
+    bot = await start()
+    parent = bot.ts()
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True,
+        thread_ts=parent, subtype="file_share", files=[{"id": "F1", "name": "mockup.png"}],
+    )  # fmt: skip
+    await bot.event(body)
+    [nudge] = await bot.fake.wait_for("chat.postEphemeral")
+    assert nudge["thread_ts"] == parent
+    assert nudge["user"] == "UANNA"
+
+
+async def test_a_refused_ephemeral_falls_back_to_a_dm(start: Start) -> None:
+    bot = await start()
+    bot.fake.script("chat.postEphemeral", {"ok": False, "error": "user_not_in_channel"})
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    await bot.event(body)
+    [opened] = await bot.fake.wait_for("conversations.open")
+    assert opened["users"] == "UANNA"
+    [dm] = await bot.fake.wait_for("chat.postMessage")
+    assert dm["channel"] == "DUANNA"
+    assert dm["blocks"][1]["elements"][0]["action_id"] == "kodeks_feedback"
+    assert bot.posts(SHARED) == []
+
+
+async def test_slash_code_lists_the_clauses_and_prints_one(start: Start) -> None:
+    bot = await start()
+    await bot.command(slash_command(bot.fake, "/code", "", "UANNA", "r1"))
+    [listing] = await bot.fake.wait_for_responses(1)
+    assert listing["response_type"] == "ephemeral"
+    assert listing["text"].startswith(TEXTS.render("ru", "code-list-header"))
+    await bot.command(slash_command(bot.fake, "/code", "5", "UANNA", "r2"))
+    clause = (await bot.fake.wait_for_responses(2))[1]
+    assert clause["id"] == "r2"
+    assert clause["response_type"] == "ephemeral"
+    assert clause["text"].startswith("5") or "5" in clause["text"].splitlines()[0]
+    assert bot.fake.sent("chat.postMessage") == []
+
+
+async def test_slash_check_answers_privately_and_logs_no_text(
+    start: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    bot = await start()
+    await bot.command(slash_command(bot.fake, "/check", RUDE, "UANNA", "r1"))
+    [answer] = await bot.fake.wait_for_responses(1)
+    assert answer["response_type"] == "ephemeral"
+    assert SECRET_WORD in answer["text"]
+    assert answer["text"] != TEXTS.render("ru", "check-clean")
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.INFO and SECRET_WORD in r.getMessage()
+    ]
+
+
+async def test_stats_are_for_admins_only(start: Start) -> None:
+    bot = await start()
+    await bot.command(slash_command(bot.fake, "/code", "stats", "UANNA", "r1"))
+    await bot.command(slash_command(bot.fake, "/code", "stats", "UADMIN", "r2"))
+    refused, stats = await bot.fake.wait_for_responses(2)
+    assert refused["text"] == TEXTS.render("ru", "stats-refused")
+    assert stats["text"].startswith(TEXTS.render("ru", "stats-header", weeks=4))
+
+
+async def test_the_feedback_button_records_once(start: Start) -> None:
+    bot = await start()
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    await bot.event(body)
+    [nudge] = await bot.fake.wait_for("chat.postEphemeral")
+    value = nudge["blocks"][1]["elements"][0]["value"]
+    await bot.action(button_press(bot.fake, "UANNA", value, "r1"))
+    [thanks] = await bot.fake.wait_for_responses(1)
+    assert thanks["response_type"] == "ephemeral"
+    assert thanks["text"].startswith(TEXTS.render("ru", "feedback-thanks", rule="X").split("X")[0])
+    assert sum((await bot.store.feedback_counts()).values()) == 1
+    await bot.action(button_press(bot.fake, "UANNA", value, "r2"))
+    again = (await bot.fake.wait_for_responses(2))[1]
+    assert again["text"] == TEXTS.render("ru", "feedback-unknown")
+    assert sum((await bot.store.feedback_counts()).values()) == 1
+
+
+async def test_escalations_go_to_the_compliance_channel(start: Start) -> None:
+    bot = await start(policy={"escalate_from": 1}, compliance={"slack_channel": "CCOMPLIANCE"})
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    await bot.event(body)
+    [summary] = await bot.fake.wait_for("chat.postMessage")
+    assert summary["channel"] == "CCOMPLIANCE"
+    assert SECRET_WORD not in summary["text"]
+    assert bot.posts(SHARED) == []
+
+
+async def test_escalations_without_a_channel_go_to_each_admin(start: Start) -> None:
+    bot = await start(policy={"escalate_from": 1})
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    await bot.event(body)
+    [summary] = await bot.fake.wait_for("chat.postMessage")
+    assert summary["channel"] == "DUADMIN"
+    assert [p["users"] for p in bot.fake.sent("conversations.open")] == ["UADMIN"]
+
+
+@pytest.mark.parametrize("mode", ["http"], indirect=True)
+async def test_a_bad_signature_is_refused_with_401(start: Start) -> None:
+    bot = await start()
+    assert bot.sender is not None
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    status, _ = await bot.sender.event(body, secret="not-the-signing-secret")
+    assert status == 401
+    status, _ = await bot.sender.event(body, ts=int(time.time()) - 600)  # replayed later
+    assert status == 401
+    await bot.settle()
+    assert bot.nudges() == []
+
+
+@pytest.mark.parametrize("mode", ["socket"], indirect=True)
+async def test_429_is_retried_after_retry_after(start: Start) -> None:
+    bot = await start()
+    bot.fake.script(
+        "chat.postEphemeral", {"ok": False, "error": "ratelimited"}, 429, **{"Retry-After": "0"}
+    )
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+    )
+    await bot.event(body)
+    calls = await bot.fake.wait_for("chat.postEphemeral", 2)
+    assert [c["user"] for c in calls] == ["UANNA", "UANNA"]
+    assert bot.fake.sent("conversations.open") == []
