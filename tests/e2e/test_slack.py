@@ -280,7 +280,10 @@ async def test_slash_code_lists_the_clauses_and_prints_one(start: Start) -> None
     clause = (await bot.fake.wait_for_responses(2))[1]
     assert clause["id"] == "r2"
     assert clause["response_type"] == "ephemeral"
-    assert clause["text"].startswith("5") or "5" in clause["text"].splitlines()[0]
+    five = bot.adapter.pipeline.checker.ruleset.clause(5)
+    assert five is not None
+    expected = TEXTS.render("ru", "code-clause", number=5, title=five.title, text=five.text)
+    assert clause["text"] == expected
     assert bot.fake.sent("chat.postMessage") == []
 
 
@@ -348,6 +351,17 @@ async def test_escalations_without_a_channel_go_to_each_admin(start: Start) -> N
     [summary] = await bot.fake.wait_for("chat.postMessage")
     assert summary["channel"] == "DUADMIN"
     assert [p["users"] for p in bot.fake.sent("conversations.open")] == ["UADMIN"]
+
+
+async def test_a_malformed_event_is_counted_and_skipped(start: Start) -> None:
+    bot = await start()
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts="", shared=True
+    )
+    await bot.event(body)
+    await bot.settle()
+    assert bot.adapter.malformed == 1
+    assert bot.nudges() == []
 
 
 @pytest.mark.parametrize("mode", ["http"], indirect=True)
