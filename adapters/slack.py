@@ -36,6 +36,7 @@ from bot.ports import Ports
 from bot.settings import Settings, SlackSettings
 
 log = logging.getLogger("adapters.slack")
+COMMANDS = ("/code", "/check")  # as manifest.yml declares them
 Respond = Callable[..., Awaitable[Any]]
 Ack = Callable[..., Awaitable[Any]]
 
@@ -67,8 +68,8 @@ class SlackAdapter:
 
     def _register(self) -> None:
         self.app.event("message")(self.on_message)
-        self.app.command("/code")(self.on_command)
-        self.app.command("/check")(self.on_command)
+        for name in COMMANDS:
+            self.app.command(name)(self.on_command)
         self.app.action(FEEDBACK_ACTION)(self.on_feedback)
 
     async def on_message(self, body: dict[str, Any]) -> None:
