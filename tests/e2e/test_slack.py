@@ -4,18 +4,21 @@ local Slack (`slack_fake.py`), asserting on what Slack's Web API received."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import fakeredis
 import pytest
 
 from adapters.slack import SlackAdapter, build_adapter
-from bot.app import Router
+from bot.app import Router, build_core, platform_adapters
 from bot.commands import Commands
 from bot.config import AgencyConfig
 from bot.pipeline import Pipeline
@@ -392,3 +395,49 @@ async def test_429_is_retried_after_retry_after(start: Start) -> None:
     calls = await bot.fake.wait_for("chat.postEphemeral", 2)
     assert [c["user"] for c in calls] == ["UANNA", "UANNA"]
     assert bot.fake.sent("conversations.open") == []
+
+
+@pytest.mark.parametrize("mode", ["http"], indirect=True)
+async def test_url_verification_answers_the_challenge(start: Start) -> None:
+    bot = await start()
+    assert bot.sender is not None
+    body = {"token": "legacy", "challenge": "chal-123", "type": "url_verification"}
+    status, text = await bot.sender.event(body)
+    assert (status, json.loads(text)) == (200, {"challenge": "chal-123"})
+
+
+async def test_kodeks_run_wires_slack_and_stops_when_cancelled(
+    fake: FakeSlack, mode: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "agency.toml"
+    config.write_text('[[clients]]\nname = "Ромашка"\n', encoding="utf-8")
+    settings = Settings(
+        _env_file=None, config=config,
+        slack=SlackSettings(
+            bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET, mode=mode,
+            api_url=f"{fake.url}/api", host="127.0.0.1", port=0,
+        ),
+    )  # fmt: skip
+    core = await build_core(settings)
+    [adapter] = platform_adapters(settings, core)
+    assert isinstance(adapter, SlackAdapter)
+    task = asyncio.create_task(adapter.run())
+    try:
+        bot = Bot(mode, fake, adapter, core.store)
+        if mode == "http":
+            for _ in range(100):
+                if adapter.http_port:
+                    break
+                await asyncio.sleep(0.02)
+            bot.sender = SignedSender(f"http://127.0.0.1:{adapter.http_port}/slack/events")
+        body = message_event(
+            event_id="Ev1", channel=SHARED, user="UANNA", text=RUDE, ts=bot.ts(), shared=True
+        )
+        await bot.event(body)
+        [nudge] = await fake.wait_for("chat.postEphemeral")
+        assert nudge["user"] == "UANNA"
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 5)
+        await core.store.close()
