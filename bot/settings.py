@@ -7,6 +7,7 @@ are refused, so a copied example file never runs as if it were configured.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER = "change-me"
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
@@ -24,13 +26,31 @@ def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
 
 
 class TelegramSettings(BaseModel):
-    """Telegram wiring: the bot token, polling or webhook, and a custom Bot API server."""
+    """Telegram wiring: the bot token, polling or webhook, and a custom Bot API server.
+
+    In webhook mode the bot listens on `webhook_host:webhook_port` at `webhook_path` (behind a
+    reverse proxy that terminates HTTPS); `webhook_url` is the public address Telegram calls.
+    Without one, the local listening address is registered, which only a self-hosted Bot API
+    server on the same network can reach.
+    """
 
     token: SecretStr | None = None
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
+    webhook_path: str = "/telegram/webhook"
     api_server: str | None = None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1–256 characters A-Z, a-z, 0-9, _ and - in the secret token.
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            msg = "use 1–256 characters A-Z, a-z, 0-9, _ and - (Telegram refuses others)"
+            raise ValueError(msg)
+        return value
 
     _placeholders = field_validator("token", "webhook_secret")(_refuse_placeholder)
 

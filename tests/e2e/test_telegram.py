@@ -1,0 +1,391 @@
+"""The Telegram adapter end to end: the real aiogram stack (HTTP session, long polling or the
+webhook server, parsing, filters, handlers) against the Bot API emulator, built through the
+composition root, asserting at the wire on every call the emulator received."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import fakeredis
+import pytest
+
+from bot.app import Core, Router, platform_adapters
+from bot.commands import Commands
+from bot.config import load_config
+from bot.pipeline import Pipeline
+from bot.ports import Ports
+from bot.settings import Settings, TelegramSettings
+from bot.store import RedisStore
+from bot.texts import load_texts
+from rules import Checker
+from tests.e2e.telegram_support import QUIET_S, Emulator, Face, group, node_or_fail, private, user
+
+RUDE = "ну это пиздец, а не макет"
+RUDE_WORD = "пиздец"
+CLIENT_GROUP = group(-100777, "Ромашка × агентство")
+INTERNAL_GROUP = group(-100888, "Агентство")
+ANNA = user(1001, "Анна")  # admin
+BORIS = user(1002, "Борис")  # staff
+CLIENT = user(2001, "Клиент")
+COUNTERPART = user(3001, "Лисичкин")  # talks to Boris through Telegram Business
+SECRET = "s3cret-token_1"
+
+AGENCY = """
+[[clients]]
+name = "Ромашка"
+[[clients]]
+name = "Лисичкин"
+[[chats]]
+platform = "telegram"
+id = -100777
+kind = "client"
+client = "Ромашка"
+[[chats]]
+platform = "telegram"
+id = -100888
+kind = "internal"
+[[staff]]
+name = "Анна"
+telegram_id = 1001
+admin = true
+[[staff]]
+name = "Борис"
+telegram_id = 1002
+[[business_counterparts]]
+telegram_id = 3001
+client = "Лисичкин"
+[policy]
+nudge_window_minutes = 0
+"""
+
+_bot_ids = itertools.count(700001)
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    """One emulator for the session; each test has its own bot token, hence its own queues."""
+    emu = Emulator(node_or_fail()).start()
+    yield emu
+    emu.stop()
+
+
+@dataclass
+class Running:
+    """A bot running through `kodeks run`'s wiring, and the people talking to it."""
+
+    face: Face
+    core: Core
+    task: asyncio.Task[None]
+
+
+async def start_bot(
+    emulator: Emulator, checker: Checker, tmp_path: Path, mode: str, **me: Any
+) -> AsyncIterator[Running]:
+    """Build the core on the embedded store and the Telegram adapter from settings; run it."""
+    token = f"{next(_bot_ids)}:TEST-token"
+    agency = tmp_path / "agency.toml"
+    agency.write_text(AGENCY, encoding="utf-8")
+    tg = TelegramSettings(
+        token=token, mode=mode, api_server=emulator.url, webhook_secret=SECRET, webhook_port=0
+    )  # type: ignore[arg-type]
+    settings = Settings(config=agency, telegram=tg)
+    config = load_config(settings.config)
+    store = RedisStore(fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer()), embedded=True)
+    router = Router()
+    pipeline = Pipeline(
+        checker=checker, config=config, store=store, ports=Ports(router, router),
+        texts=load_texts(),
+    )  # fmt: skip
+    core = Core(config, store, pipeline, Commands(pipeline), router)
+    async with aiohttp.ClientSession() as http:
+        face = Face(http, emulator.url, token)
+        if me:
+            await face.post("/_test/getMe", **me)
+        (adapter,) = platform_adapters(settings, core)
+        task = asyncio.create_task(adapter.run())
+        ready = asyncio.create_task(adapter.ready.wait())  # type: ignore[attr-defined]
+        await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            task.cancel()
+            raise AssertionError(f"the bot did not start: {task}")
+        try:
+            yield Running(face, core, task)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+            await store.close()
+
+
+@pytest.fixture
+async def bot(emulator: Emulator, checker: Checker, tmp_path: Path) -> AsyncIterator[Running]:
+    """The bot in long-polling mode."""
+    async for running in start_bot(emulator, checker, tmp_path, "polling"):
+        yield running
+
+
+@pytest.fixture
+async def hooked(emulator: Emulator, checker: Checker, tmp_path: Path) -> AsyncIterator[Running]:
+    """The bot in webhook mode: the emulator POSTs updates to aiogram's aiohttp server."""
+    async for running in start_bot(emulator, checker, tmp_path, "webhook"):
+        yield running
+
+
+def texts(calls: list[dict[str, Any]]) -> list[str]:
+    return [c["text"] for c in calls]
+
+
+async def assert_nothing_public(face: Face) -> None:
+    """Nothing went to a group or a Business chat, and no call used a Business connection."""
+    for call in await face.calls():
+        assert "business_connection_id" not in call, call
+        chat = call.get("chat_id")
+        if chat is not None:
+            assert int(chat) > 0, f"the bot wrote to a group: {call}"
+            assert int(chat) != COUNTERPART["id"], f"the bot wrote into a Business chat: {call}"
+
+
+def no_text_logged(caplog: pytest.LogCaptureFixture, *words: str) -> None:
+    """No record at INFO or above carries a message's words."""
+    for record in caplog.records:
+        if record.levelno >= logging.INFO:
+            line = record.getMessage()
+            assert not any(w in line for w in words), line
+
+
+# --- Groups ------------------------------------------------------------------------------------
+
+
+async def test_rude_message_in_a_client_group_is_nudged_in_private(
+    bot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await bot.face.say(BORIS, CLIENT_GROUP, RUDE)
+    (nudge,) = await bot.face.wait_for(BORIS["id"])
+    assert "п. 6" in nudge["text"]
+    assert f"«{RUDE_WORD}»" in nudge["text"]
+    (button,) = nudge["reply_markup"]["inline_keyboard"][0]
+    assert button["text"] == "Это не нарушение"
+    assert button["callback_data"].startswith("nf:")
+    await assert_nothing_public(bot.face)
+    no_text_logged(caplog, RUDE, "макет")
+
+
+async def test_the_same_words_from_a_client_are_not_judged(bot: Running) -> None:
+    await bot.face.say(CLIENT, CLIENT_GROUP, RUDE)
+    await bot.face.say(BORIS, CLIENT_GROUP, RUDE)  # a marker: handled after the client's
+    await bot.face.wait_for(BORIS["id"])
+    await asyncio.sleep(QUIET_S)
+    assert await bot.face.sent_to(CLIENT["id"]) == []
+    assert len(await bot.face.sent()) == 1
+
+
+async def test_an_edited_message_is_checked_again(bot: Running) -> None:
+    sent = await bot.face.say(BORIS, CLIENT_GROUP, "Добрый день, макет готов")
+    edited = sent["message"] | {"text": RUDE, "edit_date": sent["message"]["date"] + 5}
+    await bot.face.update({"edited_message": edited})
+    (nudge,) = await bot.face.wait_for(BORIS["id"])
+    assert "п. 6" in nudge["text"]
+    await assert_nothing_public(bot.face)
+
+
+async def test_a_caption_is_checked(bot: Running) -> None:
+    photo = [{"file_id": "f1", "file_unique_id": "u1", "width": 10, "height": 10}]
+    message = bot.face.message(BORIS, CLIENT_GROUP, "", photo=photo, caption=RUDE)
+    del message["text"]
+    await bot.face.update({"message": message})
+    await bot.face.wait_for(BORIS["id"])
+
+
+async def test_the_same_update_delivered_twice_nudges_once(bot: Running) -> None:
+    update = {"update_id": 990001, "message": bot.face.message(BORIS, CLIENT_GROUP, RUDE)}
+    await bot.face.update(update)
+    await bot.face.update(update)
+    await bot.face.wait_for(BORIS["id"])
+    await asyncio.sleep(QUIET_S)
+    assert len(await bot.face.sent_to(BORIS["id"])) == 1
+
+
+# --- Telegram Business ------------------------------------------------------------------------
+
+
+async def test_a_business_message_is_nudged_in_the_employees_private_chat(bot: Running) -> None:
+    chat = private(COUNTERPART)
+    await bot.face.update({
+        "business_connection": {
+            "id": "bc-1", "user": BORIS, "user_chat_id": BORIS["id"], "date": 1, "is_enabled": True,
+        }
+    })  # fmt: skip
+    await bot.face.say(COUNTERPART, chat, RUDE, "business_message", business_connection_id="bc-1")
+    await bot.face.say(BORIS, chat, RUDE, "business_message", business_connection_id="bc-1")
+    (nudge,) = await bot.face.wait_for(BORIS["id"])
+    assert "п. 6" in nudge["text"]
+    await bot.face.say(
+        BORIS, chat, "Ты че, совсем?", "edited_business_message", business_connection_id="bc-1"
+    )
+    await bot.face.wait_for(BORIS["id"], count=2)
+    await asyncio.sleep(QUIET_S)
+    assert len(await bot.face.sent()) == 2  # nothing for the counterpart's own words
+    await assert_nothing_public(bot.face)
+
+
+# --- Delivery ---------------------------------------------------------------------------------
+
+
+async def test_a_nudge_held_after_403_arrives_on_start(bot: Running) -> None:
+    face = bot.face
+    await face.post("/_test/block", chatId=BORIS["id"])
+    await face.say(BORIS, CLIENT_GROUP, RUDE)
+    await face.wait_until(
+        lambda calls: [c for c in calls if c.get("chat_id") == str(BORIS["id"])]
+    )  # the attempt reached the wire and was refused
+    await asyncio.sleep(QUIET_S)
+    assert await face.sent_to(CLIENT_GROUP["id"]) == []
+    await face.post("/_test/unblock", chatId=BORIS["id"])
+    await face.command(BORIS, private(BORIS), "/start")
+    replies = await face.wait_for(BORIS["id"], count=4)  # the refused one, then three replies
+    assert "kodeks" in replies[1]["text"]
+    assert "(1)" in replies[2]["text"]
+    assert "п. 6" in replies[3]["text"]
+    await assert_nothing_public(face)
+
+
+async def test_retry_after_is_honoured(bot: Running) -> None:
+    await bot.face.post("/_test/retryAfter", chatId=BORIS["id"], seconds=1, times=1)
+    await bot.face.say(BORIS, CLIENT_GROUP, RUDE)
+    calls = await bot.face.wait_for(BORIS["id"], count=2)  # the 429, then the retry
+    assert calls[0]["text"] == calls[1]["text"]
+
+
+async def test_the_feedback_button_records_feedback(bot: Running) -> None:
+    await bot.face.say(BORIS, CLIENT_GROUP, RUDE)
+    (nudge,) = await bot.face.wait_for(BORIS["id"])
+    data = nudge["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    shown = bot.face.message(user(700000, "Bot"), private(BORIS), nudge["text"])
+    shown["from"]["is_bot"] = True
+    query = {"id": "cb-1", "from": BORIS, "chat_instance": "ci-1", "data": data, "message": shown}
+    await bot.face.update({"callback_query": query})
+    (answer,) = await bot.face.wait_until(lambda c: c, method="answerCallbackQuery")
+    assert answer["callback_query_id"] == "cb-1"
+    assert "rude-mat-pizd" in answer["text"]
+    assert await bot.core.store.feedback_counts() == {"rude-mat-pizd": 1}
+
+
+# --- Commands ---------------------------------------------------------------------------------
+
+
+async def test_code_and_check_in_private(bot: Running) -> None:
+    face, chat = bot.face, private(BORIS)
+    await face.command(BORIS, chat, "/code")
+    (listing,) = await face.wait_for(BORIS["id"])
+    assert "1." in listing["text"]
+    await face.command(BORIS, chat, "/code 5")
+    clause = (await face.wait_for(BORIS["id"], count=2))[1]
+    assert clause["text"].startswith("П. 5.")
+    await face.command(BORIS, chat, f"/check {RUDE}")
+    check = (await face.wait_for(BORIS["id"], count=3))[2]
+    assert "п. 6" in check["text"].lower()
+    draft = await face.say(BORIS, chat, "клиент тупой")
+    await face.command(BORIS, chat, "/check", reply_to_message=draft["message"])
+    replied = (await face.wait_for(BORIS["id"], count=4))[3]
+    assert "п. 6" in replied["text"].lower()
+
+
+async def test_a_command_in_a_group_is_answered_in_private(bot: Running) -> None:
+    await bot.face.command(BORIS, CLIENT_GROUP, "/code@compliance_test_bot 5")
+    (reply,) = await bot.face.wait_for(BORIS["id"])
+    assert reply["text"].startswith("П. 5.")
+    await assert_nothing_public(bot.face)
+
+
+async def test_stats_for_an_admin_and_a_refusal_for_anyone_else(bot: Running) -> None:
+    await bot.face.say(BORIS, CLIENT_GROUP, RUDE)
+    await bot.face.wait_for(BORIS["id"])
+    await bot.face.command(ANNA, private(ANNA), "/stats")
+    (stats,) = await bot.face.wait_for(ANNA["id"])
+    assert "-100777" in stats["text"]
+    await bot.face.command(BORIS, private(BORIS), "/stats")
+    refusal = (await bot.face.wait_for(BORIS["id"], count=2))[1]
+    assert refusal["text"] == "Статистика доступна только администраторам."
+
+
+async def test_the_menu_is_for_private_chats_only_in_russian_and_english(bot: Running) -> None:
+    calls = await bot.face.wait_until(lambda c: c, count=3, method="setMyCommands")
+    assert {c.get("language_code") for c in calls} == {"ru", "en", None}
+    for call in calls:
+        assert '"all_private_chats"' in call["scope"]
+        assert '"check"' in call["commands"]
+
+
+# --- Chats and startup ------------------------------------------------------------------------
+
+
+async def test_added_to_an_unknown_group_the_admins_are_told(bot: Running) -> None:
+    unknown = group(-100999, "Новый чат")
+    me = {"id": int(bot.face.token.split(":")[0]), "is_bot": True, "first_name": "Bot"}
+    event = {
+        "chat": unknown, "from": BORIS, "date": 1,
+        "old_chat_member": {"status": "left", "user": me},
+        "new_chat_member": {"status": "member", "user": me},
+    }  # fmt: skip
+    await bot.face.update({"my_chat_member": event})
+    (note,) = await bot.face.wait_for(ANNA["id"])
+    assert "-100999" in note["text"]
+    await asyncio.sleep(QUIET_S)
+    assert len(await bot.face.sent()) == 1  # nobody else, and nothing in the group
+
+
+async def test_privacy_mode_is_reported_at_startup(
+    emulator: Emulator, checker: Checker, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async for _ in start_bot(
+        emulator, checker, tmp_path, "polling", can_read_all_group_messages=False
+    ):
+        errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+        assert any("privacy mode is on" in e and "@BotFather" in e for e in errors), errors
+
+
+async def test_no_privacy_warning_when_the_bot_reads_groups(
+    bot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert not [r for r in caplog.records if "privacy" in r.getMessage()]
+
+
+# --- Webhook mode -----------------------------------------------------------------------------
+
+
+async def test_webhook_mode_nudges_in_private(
+    hooked: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    (hook,) = await hooked.face.calls("setWebhook")
+    assert hook["secret_token"] == SECRET
+    await hooked.face.say(BORIS, CLIENT_GROUP, RUDE)
+    (nudge,) = await hooked.face.wait_for(BORIS["id"])
+    assert "п. 6" in nudge["text"]
+    await hooked.face.command(BORIS, private(BORIS), "/code 5")
+    await hooked.face.wait_for(BORIS["id"], count=2)
+    await assert_nothing_public(hooked.face)
+    no_text_logged(caplog, RUDE, "макет")
+
+
+async def test_webhook_refuses_a_request_without_the_secret(hooked: Running) -> None:
+    (hook,) = await hooked.face.calls("setWebhook")
+    update = {"update_id": 1, "message": hooked.face.message(BORIS, CLIENT_GROUP, RUDE)}
+    wrong = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+    async with hooked.face.http.post(hook["url"], json=update, headers=wrong) as response:
+        assert response.status == 401
+    async with hooked.face.http.post(hook["url"], json=update) as response:
+        assert response.status == 401
+    await asyncio.sleep(QUIET_S)
+    assert await hooked.face.sent() == []
