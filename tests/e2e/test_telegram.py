@@ -87,12 +87,13 @@ class Running:
 
 
 async def start_bot(
-    emulator: Emulator, checker: Checker, tmp_path: Path, mode: str, **me: Any
-) -> AsyncIterator[Running]:
+    emulator: Emulator, checker: Checker, tmp_path: Path, mode: str, agency_toml: str = AGENCY,
+    **me: Any,
+) -> AsyncIterator[Running]:  # fmt: skip
     """Build the core on the embedded store and the Telegram adapter from settings; run it."""
     token = f"{next(_bot_ids)}:TEST-token"
     agency = tmp_path / "agency.toml"
-    agency.write_text(AGENCY, encoding="utf-8")
+    agency.write_text(agency_toml, encoding="utf-8")
     tg = TelegramSettings(
         token=token, mode=mode, api_server=emulator.url, webhook_secret=SECRET, webhook_port=0
     )  # type: ignore[arg-type]
@@ -278,6 +279,25 @@ async def test_the_feedback_button_records_feedback(bot: Running) -> None:
     assert answer["callback_query_id"] == "cb-1"
     assert "rude-mat-pizd" in answer["text"]
     assert await bot.core.store.feedback_counts() == {"rude-mat-pizd": 1}
+
+
+@pytest.mark.parametrize("compliance_chat", [None, -100555])
+async def test_escalations_go_to_the_compliance_chat_or_else_to_the_admins(
+    emulator: Emulator, checker: Checker, tmp_path: Path, compliance_chat: int | None
+) -> None:
+    policy = "nudge_window_minutes = 0\nreminder_from = 1\nescalate_from = 1"
+    agency = AGENCY.replace("nudge_window_minutes = 0", policy)
+    if compliance_chat is not None:
+        agency += f"[compliance]\ntelegram_chat = {compliance_chat}\n"
+    async for bot in start_bot(emulator, checker, tmp_path, "polling", agency):
+        await bot.face.say(BORIS, CLIENT_GROUP, RUDE)
+        await bot.face.wait_for(BORIS["id"])
+        (escalation,) = await bot.face.wait_for(compliance_chat or ANNA["id"])
+        assert "1002" in escalation["text"]
+        assert "6" in escalation["text"]
+        assert RUDE_WORD not in escalation["text"]  # words only when include_text is set
+        await asyncio.sleep(QUIET_S)
+        assert len(await bot.face.sent()) == 2
 
 
 # --- Commands ---------------------------------------------------------------------------------
