@@ -47,7 +47,7 @@ from bot.ports import Ports
 from bot.settings import Settings, TelegramSettings
 
 log = logging.getLogger("adapters.telegram")
-COMMANDS = ("start", "help", "code", "check", "stats")
+COMMANDS = ("start", "help", "code", "check", "stats", "bind")
 _TEXTS: dict[str, dict[str, str]] = tomllib.loads(
     (resources.files("adapters") / "telegram_texts.toml").read_text("utf-8")
 )

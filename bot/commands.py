@@ -20,6 +20,7 @@ from rules import ChatKind, CheckContext
 
 log = logging.getLogger("bot.commands")
 STATS_WEEKS = 4
+_BIND_KINDS = ("client", "internal", "ignore")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Commands:
             "code": self.code,
             "check": self.check,
             "stats": self.stats,
+            "bind": self.bind,
         }
         handler = handlers.get(command.name, self.help)
         try:
@@ -167,6 +169,33 @@ class Commands:
                 for w, n in sorted(weeks.items())
             ]
         )
+
+    async def bind(self, command: Command) -> list[str]:
+        """Bind a chat to a kind and a client: `/bind CHAT_ID client|internal|ignore [CLIENT]`.
+
+        Admins only. Kept in Redis (configuration, no TTL); `agency.toml` still wins for the
+        chats it lists.
+        """
+        lang = command.language
+        if not self.pipeline.resolver.is_admin(command.platform.value, command.user_id):
+            return [self.texts.render(lang, "admin-only")]
+        parts = command.argument.split(maxsplit=2)
+        if len(parts) < 2 or parts[1] not in _BIND_KINDS:
+            return [self.texts.render(lang, "bind-usage")]
+        chat, kind = parts[0], parts[1]
+        client = None
+        if len(parts) == 3 and kind == "client":
+            known = self.pipeline.config.client_named(parts[2].strip())
+            if known is None:
+                return [self.texts.render(lang, "bind-unknown-client", client=parts[2][:60])]
+            client = known.name
+        platform = command.platform.value
+        await self.pipeline.store.bind_chat(platform, chat, kind, client)
+        self.pipeline.resolver.forget_binding(platform, chat)
+        log.info(
+            "chat bound platform=%s chat=%s kind=%s by=%s", platform, chat, kind, command.user_id
+        )
+        return [self.texts.render(lang, "bind-done", chat=chat, kind=kind, client=client or "—")]
 
     async def feedback(self, token: str, language: str) -> str:
         """Record «это не нарушение» on a nudge, once."""

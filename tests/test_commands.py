@@ -126,3 +126,39 @@ async def test_audit_export_has_ids_and_no_text(commands: Commands, ids: str) ->
     csv_out = io.StringIO()
     await export_audit("csv", 1, csv_out, commands.pipeline.store)
     assert csv_out.getvalue().startswith("id,ts,platform,chat,user,message,clause,label,rules")
+
+
+async def test_admins_bind_chats_and_the_resolver_follows(commands: Commands, ids: str) -> None:
+    from datetime import UTC, datetime
+
+    from bot.models import IncomingMessage
+    from tests.test_pipeline import RUDE
+
+    chat = f"-777{ids}"
+    refused = await ask(commands, f"2{ids}", "bind", f"{chat} internal")
+    assert "только для администраторов" in refused
+    assert "Формат" in await ask(commands, f"1{ids}", "bind", f"{chat} public")
+    assert "нет в agency.toml" in await ask(
+        commands, f"1{ids}", "bind", f"{chat} client Нет Такого"
+    )
+    assert "теперь client" in await ask(commands, f"1{ids}", "bind", f"{chat} client ромашка")
+    assert await commands.pipeline.store.binding("telegram", chat) == ("client", "Ромашка")
+    message = IncomingMessage(
+        platform=Platform.TELEGRAM, chat_id=chat, user_id=f"2{ids}", message_id="1",
+        event_id=f"b{ids}", text="у Лисичкина бюджет 5 млн " + RUDE, sent_at=datetime.now(UTC),
+    )  # fmt: skip
+    outcome = await commands.pipeline.handle(message)
+    assert outcome.warnings == 2  # bound to Ромашка: Лисичкин's budget is another client's
+    await ask(commands, f"1{ids}", "bind", f"{chat} ignore")
+    again = await commands.pipeline.handle(
+        IncomingMessage(
+            platform=Platform.TELEGRAM,
+            chat_id=chat,
+            user_id=f"2{ids}",
+            message_id="2",
+            event_id=f"c{ids}",
+            text=RUDE,
+            sent_at=datetime.now(UTC),
+        )
+    )
+    assert again.status.value == "ignored"
