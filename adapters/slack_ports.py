@@ -33,6 +33,8 @@ class SlackNotifier:
     async def nudge(self, nudge: Nudge, text: str, button: str) -> Delivery:
         """Send the nudge where only its author sees it."""
         blocks = nudge_blocks(text, button, feedback_value(nudge))
+        if nudge.direct:
+            return await direct_message(self.client, nudge.user_id, escape(text), blocks)
         try:
             await self.client.chat_postEphemeral(
                 channel=nudge.chat_id,

@@ -9,6 +9,7 @@ format) is valid, and the defaults are what a compliance lead would pick.
 from __future__ import annotations
 
 import tomllib
+from datetime import date as clock_date
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +22,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from rules import ChatKind, Client, Label
@@ -70,6 +72,7 @@ class ChatConfig(_Strict):
     kind: ChatKind
     client: str | None = None
     responsible: str | None = None  # a staff name: who answers the client here
+    sla_minutes: int | None = Field(default=None, ge=1)  # working minutes; else policy's
 
 
 class StaffConfig(_Strict):
@@ -116,6 +119,10 @@ class PolicyConfig(_Strict):
     unknown_chat: ChatKind | Literal["ignore"] = ChatKind.CLIENT
     check_per_minute: int = Field(default=20, ge=1)
     keep_days: int = Field(default=90, ge=1)  # audit trail retention
+    # Attentiveness: a client's question unanswered this many working minutes nudges the
+    # responsible employee; twice as long, and the compliance channel hears of it.
+    attentiveness: bool = True
+    sla_minutes: int = Field(default=60, ge=1)
 
 
 class WorkingHoursConfig(_Strict):
@@ -126,6 +133,32 @@ class WorkingHoursConfig(_Strict):
     start: clock_time = clock_time(10, 0)
     end: clock_time = clock_time(19, 0)
     holidays: tuple[str, ...] = ()  # ISO dates
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or any(d < 1 or d > 7 for d in value):
+            msg = "days are ISO weekdays, 1 (Monday) to 7 (Sunday), at least one"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for day in value:
+            try:
+                clock_date.fromisoformat(day)
+            except ValueError:
+                msg = f"holiday '{day}' is not an ISO date such as '2026-12-31'"
+                raise ValueError(msg) from None
+        return value
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> WorkingHoursConfig:
+        if self.end <= self.start:
+            msg = f"working hours end ({self.end}) must come after they start ({self.start})"
+            raise ValueError(msg)
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -70,3 +70,33 @@ def binding(platform: str, chat_id: str) -> str:
 def staff(platform: str) -> str:
     """Members of internal chats, learnt as they write (configuration: no TTL)."""
     return f"{CONFIG_PREFIX}staff:{platform}"
+
+
+# Attentiveness: every key one of its scripts touches carries the same tag, `{attn}`, so they
+# share one Cluster slot (one agency's waits fit one shard easily).
+_ATTN = f"{PREFIX}:{{attn}}"
+
+
+def wait_id(platform: str, chat_id: str, thread_id: str | None) -> str:
+    """One wait per chat, or per thread in it: a client's question nobody answered yet."""
+    return f"{platform}:{chat_id}:{thread_id or '-'}"
+
+
+def waits_due() -> str:
+    """A sorted set of wait ids, scored by when each is next due (ms since the epoch)."""
+    return f"{_ATTN}:due"
+
+
+def wait(wid: str) -> str:
+    """One wait: who asked where and when, its SLA, and how far it has gone (a hash)."""
+    return f"{_ATTN}:wait:{wid}"
+
+
+def last_staff(platform: str, chat_id: str) -> str:
+    """The staff member who last spoke in a client chat: answers when nobody is configured."""
+    return f"{_ATTN}:last:{platform}:{chat_id}"
+
+
+def answered() -> str:
+    """A sorted set of answered questions (chat, working seconds, within SLA), scored by time."""
+    return f"{_ATTN}:answered"

@@ -82,6 +82,9 @@ class Nudge:
     thread_id: str | None = None
     business_connection_id: str | None = None
     token: str = field(default="", compare=False)  # identifies the nudge for feedback
+    # Straight to the person's private chat with the bot, never beside a message in the chat
+    # (Slack: a DM, not an ephemeral): an attentiveness reminder is about a chat, not a message.
+    direct: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot import policy as rules_policy
+from bot.attentiveness import Attentiveness, Clock, system_clock
 from bot.config import AgencyConfig
 from bot.models import IncomingMessage, Resolution
 from bot.nudges import Nudger, audit_entry, to_record
@@ -60,7 +61,7 @@ class Pending:
 class Pipeline:
     """The shared async pipeline every adapter feeds."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - keyword-only collaborators, each with a default but the core
         self,
         *,
         checker: Checker,
@@ -70,6 +71,7 @@ class Pipeline:
         texts: Texts,
         buffer_size: int = 10_000,
         outage_backoff_s: float = 1.0,
+        clock: Clock = system_clock,
     ) -> None:
         self.checker = checker
         self.config = config
@@ -77,6 +79,7 @@ class Pipeline:
         self.resolver = Resolver(config, store)
         self.texts = texts
         self.nudger = Nudger(config, checker.ruleset, store, ports, texts)
+        self.attentiveness = Attentiveness(config, store, checker.morph, clock)
         self.buffer: deque[Pending] = deque()
         self.buffer_size = buffer_size
         self.overflowed = 0
@@ -100,6 +103,7 @@ class Pipeline:
         if self.buffer and self._redis_up():
             await self.flush()
         resolution = await self.resolver.resolve(message)
+        await self._attend(message, resolution)
         if resolution.chat_kind is None or not resolution.author_is_staff:
             return Outcome(Status.IGNORED)
         groups = self._check(message, resolution)
@@ -109,6 +113,18 @@ class Pipeline:
         if not self._redis_up():
             return self._buffer(pending)
         return await self._record(pending)
+
+    async def _attend(self, message: IncomingMessage, resolution: Resolution) -> None:
+        """Open a wait on a client's question, close it on a staff reply; never in the way."""
+        if not self._redis_up():
+            return
+        try:
+            await self.attentiveness.observe(message, resolution)
+        except RedisError:
+            log.warning(
+                "attentiveness unavailable platform=%s chat=%s message=%s",
+                message.platform, message.chat_id, message.message_id,
+            )  # fmt: skip
 
     def _check(self, message: IncomingMessage, resolution: Resolution) -> list[ClauseFindings]:
         kind = resolution.chat_kind or ChatKind.CLIENT

@@ -78,7 +78,62 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
 """
 
-SCRIPTS = {"record": _RECORD, "take_held": _TAKE_HELD, "hold": _HOLD, "rate": _RATE}
+# Attentiveness. KEYS[1] is always the due set; every key carries the `{attn}` tag.
+_OPEN_WAIT = """
+-- KEYS: due, wait. ARGV: wait id, due ms, ttl ms, then field/value pairs. An open wait is kept
+-- as it is (the first question sets the clock); returns 1 when a wait was opened.
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[2], 'stage', '0')
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+
+_CLOSE_WAIT = """
+-- KEYS: due, wait, the chat's last staff speaker. ARGV: wait id, staff user, last ttl ms.
+-- Returns the closed wait's fields (flat), or an empty list when none was open.
+redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3])
+local fields = redis.call('HGETALL', KEYS[2])
+if #fields == 0 then return {} end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[1], ARGV[1])
+return fields
+"""
+
+_CLAIM_DUE = """
+-- KEYS: due. ARGV: now ms, lease ms, limit. Due ids are pushed a lease ahead in the same step,
+-- so another replica polling now sees none of them; one whose claimer died comes back after
+-- the lease (nothing is lost).
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+for _, id in ipairs(ids) do
+  redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), id)
+end
+return ids
+"""
+
+_ADVANCE_WAIT = """
+-- KEYS: due, wait. ARGV: wait id, stage done, next due ms (-1: no further step), ttl ms.
+-- Marks a stage done once; a wait closed meanwhile just leaves the due set.
+local stage = redis.call('HGET', KEYS[2], 'stage')
+if not stage then redis.call('ZREM', KEYS[1], ARGV[1]) return 0 end
+if tonumber(stage) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[2], 'stage', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if tonumber(ARGV[3]) < 0 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+else
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+end
+return 1
+"""
+
+SCRIPTS = {
+    "record": _RECORD, "take_held": _TAKE_HELD, "hold": _HOLD, "rate": _RATE,
+    "open_wait": _OPEN_WAIT, "close_wait": _CLOSE_WAIT, "claim_due": _CLAIM_DUE,
+    "advance_wait": _ADVANCE_WAIT,
+}  # fmt: skip
 DAY_MS = 86_400_000
 EVENT_TTL_MS = 7 * DAY_MS
 CLAIM_TTL_MS = 30 * DAY_MS
@@ -271,6 +326,70 @@ class RedisStore:
             return None
         fields = {_text(k): _text(v) for k, v in raw.items()}
         return fields["kind"], fields.get("client") or None
+
+    async def open_wait(self, wid: str, due_ms: int, ttl_ms: int, fields: dict[str, str]) -> bool:
+        """Open a wait due at `due_ms` unless one is open there already; True when opened."""
+        pairs = [x for item in fields.items() for x in item]
+        args: list[int | str] = [wid, due_ms, ttl_ms, *pairs]
+        opened = await self._scripts["open_wait"](
+            keys=[keys.waits_due(), keys.wait(wid)], args=args
+        )
+        return bool(opened)
+
+    async def close_wait(
+        self, wid: str, platform: str, chat_id: str, staff_id: str, last_ttl_ms: int
+    ) -> dict[str, str] | None:
+        """Note who spoke for the agency and close the chat's wait; return it, if one was open."""
+        script_keys = [keys.waits_due(), keys.wait(wid), keys.last_staff(platform, chat_id)]
+        flat = await self._scripts["close_wait"](
+            keys=script_keys, args=[wid, staff_id, last_ttl_ms]
+        )
+        if not flat:
+            return None
+        texts = [_text(x) for x in flat]
+        return dict(zip(texts[::2], texts[1::2], strict=True))
+
+    async def claim_due(self, now_ms: int, lease_ms: int, limit: int) -> list[str]:
+        """Claim up to `limit` waits due by `now_ms`, for `lease_ms`; nobody else gets them."""
+        ids = await self._scripts["claim_due"](
+            keys=[keys.waits_due()], args=[now_ms, lease_ms, limit]
+        )
+        return [_text(i) for i in ids]
+
+    async def load_wait(
+        self, wid: str, platform: str, chat_id: str
+    ) -> tuple[dict[str, str], str | None]:
+        """A wait's fields (empty when it is gone) and the chat's last staff speaker."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(keys.wait(wid))
+            pipe.get(keys.last_staff(platform, chat_id))
+            raw, last = await pipe.execute()
+        fields = {_text(k): _text(v) for k, v in (raw or {}).items()}
+        return fields, _text(last) if last is not None else None
+
+    async def advance_wait(
+        self, wid: str, stage: int, next_due_ms: int | None, ttl_ms: int
+    ) -> bool:
+        """Mark a wait's stage done and schedule the next (None: no next); False if done before."""
+        args: list[int | str] = [wid, stage, -1 if next_due_ms is None else next_due_ms, ttl_ms]
+        done = await self._scripts["advance_wait"](
+            keys=[keys.waits_due(), keys.wait(wid)], args=args
+        )
+        return bool(done)
+
+    async def record_answer(self, at_ms: int, entry: list[object], keep_ms: int) -> None:
+        """Keep one answered question's first-response time for `/stats`, for `keep_ms`."""
+        member = json.dumps([at_ms, *entry], ensure_ascii=False)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(keys.answered(), {member: at_ms})
+            pipe.zremrangebyscore(keys.answered(), "-inf", at_ms - keep_ms)
+            pipe.pexpire(keys.answered(), keep_ms)
+            await pipe.execute()
+
+    async def answers(self, since_ms: int) -> list[list[Any]]:
+        """Answered questions from `since_ms` on: [at ms, platform, chat, seconds, within SLA]."""
+        rows = await self.redis.zrangebyscore(keys.answered(), since_ms, "+inf")
+        return [json.loads(_text(r)) for r in rows]
 
     async def add_staff(self, platform: str, user_id: str) -> None:
         """Remember a member of an internal chat as staff."""
