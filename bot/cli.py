@@ -1,4 +1,4 @@
-"""The `kodeks` command: check, eval and bench (DESIGN.md's CLI contract).
+"""The `kodeks` command: check, eval, bench, scan (DESIGN.md's CLI contract).
 
 Imports stay lazy: `kodeks check` must start fast and never load aiogram or slack.
 """
@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
         "--rate", type=float, default=3000.0, help="arrivals per second for the latency run"
     )
     bench.set_defaults(run=_run_bench, chat=None)
+    scan = commands.add_parser("scan", help="audit a Telegram or Slack export, with a report")
+    scan.add_argument("export", type=Path, help="Telegram result.json (or its folder), Slack zip")
+    scan.add_argument("--config", type=Path, help="agency.toml: clients, chats and staff")
+    scan.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML report")
+    scan.add_argument("--json", type=Path, dest="json_out", help="also write the data as JSON")
+    scan.add_argument("--csv", type=Path, dest="csv_out", help="also write one row per finding")
+    scan.add_argument("--names", action="store_true", help="show people's names, not P1, P2…")
+    scan.set_defaults(run=_run_scan)
     run = commands.add_parser("run", help="run the bot on every platform with credentials")
     run.set_defaults(run=_run_bot)
 
@@ -215,6 +223,19 @@ def _run_audit_export(args: argparse.Namespace) -> int:
 
     asyncio.run(export_audit(args.format, args.days, sys.stdout))
     return EXIT_CLEAN
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    import logging  # noqa: PLC0415
+
+    from bot.scan_run import ScanRequest, run_scan  # noqa: PLC0415
+    from bot.settings import Settings  # noqa: PLC0415
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # its dictionary banner
+    url = Settings().redis_url
+    request = ScanRequest(args.export, args.out, args.json_out, args.csv_out, args.names)
+    return run_scan(request, _load_agency(args.config), url.get_secret_value() if url else None)
 
 
 def _run_bot(args: argparse.Namespace) -> int:
