@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.attentiveness_scheduler import Scheduler
 from bot.commands import Commands
 from bot.config import AgencyConfig, load_config
 from bot.models import Escalation, Nudge, Platform
@@ -128,12 +129,24 @@ async def run(settings: Settings) -> None:
         msg = "no platform is configured: set KODEKS_TELEGRAM__TOKEN or KODEKS_SLACK__BOT_TOKEN"
         raise RuntimeError(msg)
     flusher = asyncio.create_task(_flush_forever(core.pipeline))
+    # Beside the adapters: every replica polls; the store's claims keep reminders single.
+    scheduler = asyncio.create_task(build_scheduler(core).run())
     try:
         await asyncio.gather(*(adapter.run() for adapter in adapters))
     finally:
         flusher.cancel()
+        scheduler.cancel()
         await core.pipeline.flush()
         await core.store.close()
+
+
+def build_scheduler(core: Core) -> Scheduler:
+    """The attentiveness scheduler, sending through the same router as every nudge."""
+    pipeline = core.pipeline
+    return Scheduler(
+        pipeline.attentiveness, Ports(core.router, core.router), pipeline.texts,
+        pipeline.checker.ruleset,
+    )  # fmt: skip
 
 
 async def _flush_forever(pipeline: Pipeline, every_s: float = 5.0) -> None:

@@ -143,6 +143,7 @@ class Commands:
         if not entries:
             lines.append(self.texts.render(lang, "stats-empty"))
         lines += self._stats_lines(lang, entries)
+        lines += await self._response_lines(lang, int(since.timestamp() * 1000))
         lines += [
             self.texts.render(lang, "stats-feedback", rule=rule, count=count)
             for rule, count in sorted(feedback.items())
@@ -169,6 +170,28 @@ class Commands:
                 for w, n in sorted(weeks.items())
             ]
         )
+
+    async def _response_lines(self, lang: str, since_ms: int) -> list[str]:
+        """First-response times per chat (working minutes): median, p90, share within SLA."""
+        by_chat: dict[str, list[tuple[int, bool]]] = {}
+        for row in await self.pipeline.store.answers(since_ms):
+            _, platform, chat, seconds, within = row
+            by_chat.setdefault(f"{platform}:{chat}", []).append((int(seconds), bool(within)))
+        lines = []
+        for chat, rows in sorted(by_chat.items(), key=lambda item: -len(item[1]))[:10]:
+            minutes = sorted(s / 60 for s, _ in rows)
+            lines.append(
+                self.texts.render(
+                    lang,
+                    "stats-response",
+                    chat=chat,
+                    count=len(rows),
+                    median=round(percentile(minutes, 50)),
+                    p90=round(percentile(minutes, 90)),
+                    within=round(100 * sum(w for _, w in rows) / len(rows)),
+                )
+            )
+        return lines
 
     async def bind(self, command: Command) -> list[str]:
         """Bind a chat to a kind and a client: `/bind CHAT_ID client|internal|ignore [CLIENT]`.
@@ -204,6 +227,16 @@ class Commands:
             return self.texts.render(language, "feedback-unknown")
         log.info("feedback rule=%s clause=%s", nudge["rule_id"], nudge["clause"])
         return self.texts.render(language, "feedback-thanks", rule=nudge["rule_id"])
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    """The p-th percentile of sorted values, interpolating between neighbours."""
+    if not ordered:
+        return 0.0
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _week_of(ms: int) -> str:
