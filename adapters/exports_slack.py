@@ -251,7 +251,7 @@ def to_plain(text: str) -> str:
     def plain(match: re.Match[str]) -> str:
         sigil, target, label = match.groups()
         if label:
-            return label if sigil != "@" else f"@{label}"
+            return f"{sigil}{label}" if sigil in ("@", "#") else label
         return f"@{target}" if sigil == "@" else f"#{target}" if sigil == "#" else target
 
     return html.unescape(_MARKUP.sub(plain, text))

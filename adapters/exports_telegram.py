@@ -80,9 +80,10 @@ class TelegramExport:
             try:
                 yield from self._walk(ijson.parse(stream, use_float=True))
             except ijson.JSONError as error:
+                reason = (str(error).splitlines() or ["?"])[0]  # yajl adds a drawn pointer
                 msg = (
                     f"{self.path}: broken JSON after {self.stats.done:,} bytes"
-                    f" and {self.stats.messages:,} messages ({error}); the file may be cut"
+                    f" and {self.stats.messages:,} messages ({reason}); the file may be cut"
                     " short: export it again, in JSON format"
                 )
                 raise ExportError(msg) from None

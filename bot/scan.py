@@ -3,7 +3,7 @@
 Each exported message takes the pipeline's way without its side effects: the same cheap exits,
 the resolver's answers (`bot.scan_resolver`), the checker, and policy's `applicable` and
 `by_clause`; then it is counted (`bot.scan_tally`) instead of recorded and nudged. People are
-named by pseudonyms (P1, P2, … in order of appearance) unless `names` is set.
+named by pseudonyms (P1, P2, …) unless `names` is set.
 """
 
 from __future__ import annotations
@@ -25,19 +25,25 @@ log = logging.getLogger("bot.scan")
 
 @dataclass(slots=True)
 class People:
-    """Who is who in the report: pseudonyms by first appearance, or real names."""
+    """Who is who in the report: real names, or pseudonyms (P1, P2, …) given as first named."""
 
     names: bool = False
-    _seen: dict[str, str] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict)
+    _pseudonyms: dict[str, str] = field(default_factory=dict)
 
     def note(self, user_key: str, name: str) -> None:
-        """Remember a person the first time they appear."""
-        if user_key not in self._seen:
-            self._seen[user_key] = (name or user_key) if self.names else f"P{len(self._seen) + 1}"
+        """Remember a person's name the first time they appear."""
+        if self.names and user_key not in self._names:
+            self._names[user_key] = name or user_key
 
     def __call__(self, user_key: str) -> str:
         """Return how the report names a person."""
-        return self._seen.get(user_key, user_key if self.names else "P?")
+        if self.names:
+            return self._names.get(user_key, user_key)
+        known = self._pseudonyms.get(user_key)
+        if known is None:
+            known = self._pseudonyms[user_key] = f"P{len(self._pseudonyms) + 1}"
+        return known
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ class Progress:
         self.stats = stats
         self.stream = stream
         self.tty = stream.isatty() if tty is None else tty
-        self.every_s = 0.1 if self.tty else every_s
+        self.every_s = min(every_s, 0.1) if self.tty else every_s
         self.started = time.monotonic()
         self._next = self.started + self.every_s
 

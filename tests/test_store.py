@@ -148,6 +148,13 @@ def test_every_script_touches_one_cluster_slot() -> None:
         "take_held": [keys.held("telegram", "7")],
         "hold": [keys.held("telegram", "7")],
         "rate": [keys.check_rate("slack", "U1")],
+        "open_wait": [keys.waits_due(), keys.wait(keys.wait_id("slack", "C1", "1.2"))],
+        "close_wait": [
+            keys.waits_due(), keys.wait(keys.wait_id("slack", "C1", None)),
+            keys.last_staff("slack", "C1"),
+        ],
+        "claim_due": [keys.waits_due()],
+        "advance_wait": [keys.waits_due(), keys.wait(keys.wait_id("telegram", "-100", None))],
     }  # fmt: skip
     assert set(built) == set(SCRIPTS)
     for name, script_keys in built.items():
