@@ -166,8 +166,10 @@ const count = (sel) => document.querySelectorAll(sel).length;
 const drawn = (sel) => Array.from(document.querySelectorAll(sel)).filter((r) => {
   const box = r.getBBox(); return box.width > 0 && box.height > 0; }).length;
 return {rendered: document.documentElement.getAttribute("data-rendered"),
-        weekly: count("#chart-weekly [data-point]"), weekly_drawn: drawn("#chart-weekly rect[data-point]"),
-        chats: count("#chart-chats [data-point]"), chats_drawn: drawn("#chart-chats rect[data-point]"),
+        weekly: count("#chart-weekly [data-point]"),
+        weekly_drawn: drawn("#chart-weekly rect[data-point]"),
+        chats: count("#chart-chats [data-point]"),
+        chats_drawn: drawn("#chart-chats rect[data-point]"),
         marks: count("mark"), rows: count("table tr")};
 """
 
