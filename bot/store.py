@@ -17,6 +17,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from bot import keys
+from bot.batching import ScriptBatcher
 
 __all__ = ["MessageRef", "RecordResult", "RedisError", "RedisStore", "Windows"]
 
@@ -192,6 +193,9 @@ class RedisStore:
         self.redis = redis
         self.embedded = embedded  # in-process fakeredis: nothing outlives the process
         self._scripts = {name: redis.register_script(body) for name, body in SCRIPTS.items()}
+        # The two scripts every busy pipeline runs per message go out in batches.
+        self._record = ScriptBatcher(redis, self._scripts["record"])
+        self._close_wait = ScriptBatcher(redis, self._scripts["close_wait"])
 
     @classmethod
     def from_url(cls, url: str | None) -> RedisStore:
@@ -234,7 +238,7 @@ class RedisStore:
             at_ms or now_ms(), windows.count_ms, CLAIM_TTL_MS, windows.nudge_ms,
             f"{ref.chat_id}:{ref.message_id}", EVENT_TTL_MS, *(len(r) for _, r in clauses),
         ]  # fmt: skip
-        flat = [int(x) for x in await self._scripts["record"](keys=script_keys, args=args)]
+        flat = [int(x) for x in await self._record(script_keys, args)]
         if flat == [-1]:
             return None
         return [
@@ -345,9 +349,7 @@ class RedisStore:
     ) -> dict[str, str] | None:
         """Note who spoke for the agency and close the chat's wait; return it, if one was open."""
         script_keys = [keys.waits_due(), keys.wait(wid), keys.last_staff(platform, chat_id)]
-        flat = await self._scripts["close_wait"](
-            keys=script_keys, args=[wid, staff_id, last_ttl_ms]
-        )
+        flat = await self._close_wait(script_keys, [wid, staff_id, last_ttl_ms])
         if not flat:
             return None
         texts = [_text(x) for x in flat]
