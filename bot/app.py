@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.attentiveness_scheduler import Scheduler
 from bot.commands import Commands
 from bot.config import AgencyConfig, load_config
+from bot.health import HealthServer
+from bot.metrics import Metrics
 from bot.models import Escalation, Nudge, Platform
 from bot.pipeline import Pipeline
 from bot.ports import Delivery, Ports
@@ -86,6 +89,8 @@ async def build_core(settings: Settings) -> Core:
         store=store,
         ports=Ports(router, router),
         texts=load_texts(),
+        metrics=Metrics(),
+        max_text_chars=settings.max_text_chars,
     )
     return Core(config, store, pipeline, Commands(pipeline), router)
 
@@ -128,16 +133,49 @@ async def run(settings: Settings) -> None:
         await core.store.close()
         msg = "no platform is configured: set KODEKS_TELEGRAM__TOKEN or KODEKS_SLACK__BOT_TOKEN"
         raise RuntimeError(msg)
+    health: HealthServer | None = None
     flusher = asyncio.create_task(_flush_forever(core.pipeline))
     # Beside the adapters: every replica polls; the store's claims keep reminders single.
     scheduler = asyncio.create_task(build_scheduler(core).run())
     try:
+        health = await start_health(settings, core, adapters)
         await asyncio.gather(*(adapter.run() for adapter in adapters))
     finally:
         flusher.cancel()
         scheduler.cancel()
+        if health is not None:
+            await health.stop()
         await core.pipeline.flush()
         await core.store.close()
+
+
+async def start_health(
+    settings: Settings, core: Core, adapters: list[PlatformAdapter]
+) -> HealthServer | None:
+    """Serve /metrics, /healthz and /readyz beside the adapters, unless switched off."""
+    metrics = core.pipeline.metrics
+    for adapter in adapters:
+        malformed = getattr(adapter, "malformed", None)
+        if isinstance(malformed, int):  # an adapter that tallies unreadable updates itself
+            metrics.read_malformed_from(adapter.platform.value, _reader(adapter))
+    if not settings.metrics.enabled:
+        return None
+    where = settings.metrics
+    health = HealthServer(core.pipeline, metrics, where.host, where.port)
+    try:
+        await health.start()
+    except OSError as error:
+        await health.stop()
+        msg = (
+            f"cannot serve metrics on {where.host}:{where.port} ({error}); set"
+            " KODEKS_METRICS__PORT, or KODEKS_METRICS__ENABLED=false"
+        )
+        raise RuntimeError(msg) from error
+    return health
+
+
+def _reader(adapter: PlatformAdapter) -> Callable[[], int]:
+    return lambda: int(getattr(adapter, "malformed", 0))
 
 
 def build_scheduler(core: Core) -> Scheduler:

@@ -239,16 +239,13 @@ def _run_scan(args: argparse.Namespace) -> int:
 
 
 def _run_bot(args: argparse.Namespace) -> int:
-    import logging  # noqa: PLC0415
-
     from bot.app import run  # noqa: PLC0415
+    from bot.logs import setup_logging  # noqa: PLC0415
     from bot.settings import Settings  # noqa: PLC0415
 
     del args
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    setup_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(run(settings))
     except KeyboardInterrupt:

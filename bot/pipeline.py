@@ -2,7 +2,9 @@
 
 `Pipeline.handle` never raises: one bad message is logged with its ids and dropped, and the loop
 goes on. When Redis is away, findings wait in a bounded buffer and go through the claims once it
-is back, so nudges come late rather than twice; what overflows is counted and logged.
+is back, so nudges come late rather than twice; what overflows is counted and logged. Texts past
+`max_text_chars` are checked on their first characters only (a megabyte paste must not stall the
+loop), with a log line of ids. Every step counts into `Metrics`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bot import policy as rules_policy
 from bot.attentiveness import Attentiveness, Clock, system_clock
 from bot.config import AgencyConfig
+from bot.metrics import CountingNotifier, Metrics
 from bot.models import IncomingMessage, Resolution
 from bot.nudges import Nudger, audit_entry, to_record
 from bot.policy import ClauseFindings
@@ -27,6 +30,7 @@ from rules import ChatKind, CheckContext, Checker
 
 log = logging.getLogger("bot.pipeline")
 DAY_MS = 86_400_000
+MAX_TEXT_CHARS = 16_384
 
 
 class Status(StrEnum):
@@ -72,13 +76,18 @@ class Pipeline:
         buffer_size: int = 10_000,
         outage_backoff_s: float = 1.0,
         clock: Clock = system_clock,
+        metrics: Metrics | None = None,
+        max_text_chars: int = MAX_TEXT_CHARS,
     ) -> None:
+        self.metrics = metrics or Metrics()
+        self.max_text_chars = max_text_chars
         self.checker = checker
         self.config = config
         self.store = store
         self.resolver = Resolver(config, store)
         self.texts = texts
-        self.nudger = Nudger(config, checker.ruleset, store, ports, texts)
+        counted = Ports(CountingNotifier(ports.notifier, self.metrics), ports.compliance)
+        self.nudger = Nudger(config, checker.ruleset, store, counted, texts)
         self.attentiveness = Attentiveness(config, store, checker.morph, clock)
         self.buffer: deque[Pending] = deque()
         self.buffer_size = buffer_size
@@ -88,18 +97,25 @@ class Pipeline:
 
     async def handle(self, message: IncomingMessage) -> Outcome:
         """Check one message and act on it; never raises."""
+        started = time.perf_counter()
         try:
             return await self._handle(message)
-        except Exception:
+        except Exception as error:
+            if isinstance(error, RedisError):  # e.g. the resolver's binding lookup
+                self.metrics.redis_errors.inc(step="handle")
             log.exception(
                 "message failed platform=%s chat=%s message=%s event=%s",
                 message.platform, message.chat_id, message.message_id, message.event_id,
+                extra=ids(message),
             )  # fmt: skip
             return Outcome(Status.FAILED)
+        finally:
+            self.metrics.latency.observe(time.perf_counter() - started)
 
     async def _handle(self, message: IncomingMessage) -> Outcome:
         if _is_not_ours(message) or rules_policy.is_out_of_scope(message, self.config.policy):
             return Outcome(Status.IGNORED)
+        message = self._limit(message)
         if self.buffer and self._redis_up():
             await self.flush()
         resolution = await self.resolver.resolve(message)
@@ -114,6 +130,20 @@ class Pipeline:
             return self._buffer(pending)
         return await self._record(pending)
 
+    def _limit(self, message: IncomingMessage) -> IncomingMessage:
+        """Keep the first `max_text_chars` characters of an oversized text; say so with ids."""
+        size = len(message.text)
+        if size <= self.max_text_chars:
+            return message
+        self.metrics.truncated.inc(platform=message.platform.value)
+        log.warning(
+            "message too long, checking its first %s of %s characters"
+            " platform=%s chat=%s message=%s event=%s",
+            self.max_text_chars, size, message.platform, message.chat_id, message.message_id,
+            message.event_id, extra=ids(message),
+        )  # fmt: skip
+        return replace(message, text=message.text[: self.max_text_chars])
+
     async def _attend(self, message: IncomingMessage, resolution: Resolution) -> None:
         """Open a wait on a client's question, close it on a staff reply; never in the way."""
         if not self._redis_up():
@@ -121,6 +151,7 @@ class Pipeline:
         try:
             await self.attentiveness.observe(message, resolution)
         except RedisError:
+            self.metrics.redis_errors.inc(step="attentiveness")
             log.warning(
                 "attentiveness unavailable platform=%s chat=%s message=%s",
                 message.platform, message.chat_id, message.message_id,
@@ -130,6 +161,7 @@ class Pipeline:
         kind = resolution.chat_kind or ChatKind.CLIENT
         context = CheckContext(kind, resolution.client)
         findings = self.checker.check(message.text, context)
+        self.metrics.messages_checked.inc(platform=message.platform.value)
         if not findings:
             return []
         kept = rules_policy.applicable(
@@ -138,7 +170,10 @@ class Pipeline:
             self.config.policy,
             lambda: self.checker.speaks_of_client(message.text, context),
         )
-        return rules_policy.by_clause(kept)
+        groups = rules_policy.by_clause(kept)
+        for group in groups:
+            self.metrics.findings.inc(clause=str(group.clause))
+        return groups
 
     async def _record(self, pending: Pending) -> Outcome:
         """Claim the delivery and record every clause's warning in one atomic step, then act.
@@ -174,6 +209,7 @@ class Pipeline:
             "warning platform=%s chat=%s message=%s user=%s clause=%s rules=%s count=%s",
             message.platform, message.chat_id, message.message_id, message.user_id,
             group.clause, ",".join(group.rule_ids), result.count,
+            extra=ids(message) | {"clause": group.clause},
         )  # fmt: skip
         step = rules_policy.step_for(result.count, policy)
         nudge = self.nudger.build(message, group, step) if result.may_nudge else None
@@ -184,6 +220,7 @@ class Pipeline:
                 remember=(nudge.token, to_record(nudge)) if nudge else None,
             )
         except RedisError:  # the warning is counted; only its audit line and button are lost
+            self.metrics.redis_errors.inc(step="audit")
             log.warning(
                 "audit unavailable platform=%s message=%s", message.platform, message.message_id
             )
@@ -194,12 +231,14 @@ class Pipeline:
         try:
             return await self.nudger.send(nudge, result.count)
         except RedisError:
+            self.metrics.redis_errors.inc(step="hold")
             log.warning("nudge not held platform=%s user=%s", message.platform, message.user_id)
             return 0
 
     def _buffer(self, pending: Pending) -> Outcome:
         if len(self.buffer) >= self.buffer_size:
             self.overflowed += 1
+            self.metrics.buffer_overflow.inc()
             log.error(
                 "outage buffer full, not counted platform=%s chat=%s message=%s overflowed=%s",
                 pending.message.platform, pending.message.chat_id, pending.message.message_id,
@@ -224,6 +263,7 @@ class Pipeline:
 
     def _redis_failed(self, step: str, message: IncomingMessage) -> None:
         self._down_until = time.monotonic() + self._backoff
+        self.metrics.redis_errors.inc(step=step)
         log.warning(
             "redis unavailable at %s platform=%s chat=%s message=%s buffered=%s",
             step, message.platform, message.chat_id, message.message_id, len(self.buffer),
@@ -239,3 +279,11 @@ def _is_not_ours(message: IncomingMessage) -> bool:
         or message.is_private
         or not message.text.strip()
     )
+
+
+def ids(message: IncomingMessage) -> dict[str, str]:
+    """A message's ids as structured log fields (`extra=`); never its text."""
+    return {
+        "platform": message.platform.value, "chat": message.chat_id,
+        "message_id": message.message_id, "user": message.user_id, "event": message.event_id,
+    }  # fmt: skip

@@ -71,6 +71,17 @@ class SlackSettings(BaseModel):
     _placeholders = field_validator("bot_token", "app_token", "signing_secret")(_refuse_placeholder)
 
 
+class MetricsSettings(BaseModel):
+    """The operator's endpoints: `/metrics` (Prometheus), `/healthz` (alive), `/readyz` (ready).
+
+    Loopback by default: metrics name chats and users by id, so expose them only to the scraper.
+    """
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=9108, ge=0, le=65535)  # 0: any free port
+
+
 class Settings(BaseSettings):
     """Everything kodeks reads from the environment."""
 
@@ -85,5 +96,9 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     config: Path = Path("agency.toml")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Longer texts are checked on their first characters only, with a log line of ids.
+    max_text_chars: int = Field(default=16_384, ge=256)
+    metrics: MetricsSettings = MetricsSettings()
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()

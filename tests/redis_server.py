@@ -1,5 +1,6 @@
 """A `redis-server` of the test's own on a free port, to stop and restart without touching the
-shared one; with `--appendonly yes --appendfsync always`, as production should run."""
+shared one; with `--appendonly yes --appendfsync always`, as production should run. Optionally
+with a password (`--requirepass`) and TLS only (a self-signed certificate made by `openssl`)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def free_port() -> int:
 class RedisServer:
     """One redis-server process, durable on disk, that a test can stop and start again."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, password: str | None = None, tls: bool = False) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             if in_ci():
@@ -35,17 +36,36 @@ class RedisServer:
         self.folder = folder
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.password = password
+        self.certificate = make_certificate(folder) if tls else None
 
     @property
     def url(self) -> str:
-        """The server's URL, database 0."""
-        return f"redis://127.0.0.1:{self.port}/0"
+        """The server's URL, database 0 (rediss:// trusting the test certificate under TLS)."""
+        auth = f":{self.password}@" if self.password else ""
+        if self.certificate is None:
+            return f"redis://{auth}127.0.0.1:{self.port}/0"
+        return f"rediss://{auth}127.0.0.1:{self.port}/0?ssl_ca_certs={self.certificate}"
+
+    def _args(self) -> list[str]:
+        """Listening and security options: the password, and TLS instead of plain TCP."""
+        args = ["--port", str(self.port)]
+        if self.password:
+            args += ["--requirepass", self.password]
+        if self.certificate is not None:
+            key = self.certificate.with_suffix(".key")
+            args = [
+                "--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no",
+                "--tls-cert-file", str(self.certificate), "--tls-key-file", str(key),
+            ]  # fmt: skip
+            args += ["--requirepass", self.password] if self.password else []
+        return args
 
     def start(self) -> None:
         """Start the server and wait until it answers."""
         self.process = subprocess.Popen(
             [
-                self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
+                self.binary, *self._args(), "--bind", "127.0.0.1",
                 "--dir", str(self.folder), "--save", "",
                 "--appendonly", "yes", "--appendfsync", "always",
             ],
@@ -55,10 +75,11 @@ class RedisServer:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                if redis.Redis(port=self.port, socket_connect_timeout=0.2).ping():
+                if redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping():
                     return
             except redis.RedisError:
                 time.sleep(0.05)
+        self.stop()  # no orphan: a fixture that failed here never reaches its teardown
         msg = f"redis-server on port {self.port} did not start"
         raise RuntimeError(msg)
 
@@ -68,3 +89,23 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+def make_certificate(folder: Path) -> Path:
+    """A self-signed certificate for 127.0.0.1 (and its key beside it, `.key`), via openssl."""
+    binary = shutil.which("openssl")
+    if binary is None:
+        if in_ci():
+            pytest.fail("CI needs openssl on PATH for the TLS tests")
+        pytest.skip("openssl is not installed")
+    certificate, key = folder / "redis.crt", folder / "redis.key"
+    subprocess.run(
+        [
+            binary, "req", "-x509", "-nodes", "-days", "1",
+            "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(certificate),
+        ],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    return certificate

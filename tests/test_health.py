@@ -1,0 +1,107 @@
+"""/metrics, /healthz and /readyz over real local HTTP; the server beside the adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+import aiohttp
+import fakeredis
+import pytest
+
+from bot.app import Core, Router, start_health
+from bot.commands import Commands
+from bot.health import HealthServer
+from bot.models import Platform
+from bot.pipeline import Pipeline
+from bot.ports import Ports
+from bot.settings import MetricsSettings, Settings
+from bot.store import RedisStore
+from bot.texts import load_texts
+from rules import Checker
+from tests.fakes import RecordingCompliance, RecordingNotifier
+from tests.test_metrics import CONFIG, RUDE, message
+
+TIMEOUT = aiohttp.ClientTimeout(total=5)
+
+
+def build(checker: Checker) -> tuple[Pipeline, fakeredis.FakeServer]:
+    server = fakeredis.FakeServer()
+    store = RedisStore(fakeredis.FakeAsyncRedis(server=server))
+    pipeline = Pipeline(
+        checker=checker, config=CONFIG, store=store,
+        ports=Ports(RecordingNotifier(), RecordingCompliance()), texts=load_texts(),
+    )  # fmt: skip
+    return pipeline, server
+
+
+async def get(port: int, path: str) -> tuple[int, str, str]:
+    async with (
+        aiohttp.ClientSession(timeout=TIMEOUT) as session,
+        session.get(f"http://127.0.0.1:{port}{path}") as response,
+    ):
+        return response.status, response.headers["Content-Type"], await response.text()
+
+
+async def test_metrics_health_and_readiness_over_http(checker: Checker) -> None:
+    pipeline, redis_server = build(checker)
+    health = HealthServer(pipeline, pipeline.metrics, "127.0.0.1", 0)
+    await health.start()
+    try:
+        assert health.port > 0
+        await pipeline.handle(message(RUDE))
+        status, kind, body = await get(health.port, "/metrics")
+        assert status == 200 and kind.startswith("text/plain; version=0.0.4")
+        assert 'kodeks_findings_total{clause="6"} 1' in body
+        assert "kodeks_handle_seconds_count 1" in body
+        assert RUDE not in body
+        assert (await get(health.port, "/healthz"))[0] == 200
+        assert (await get(health.port, "/readyz"))[::2] == (200, "ready\n")
+        redis_server.connected = False  # Redis goes away: alive, but not ready
+        status, _, body = await get(health.port, "/readyz")
+        assert status == 503 and "redis does not answer" in body
+        assert (await get(health.port, "/healthz"))[0] == 200
+        assert pipeline.metrics.redis_errors.value(step="readyz") == 1
+    finally:
+        await health.stop()
+        await pipeline.store.close()
+
+
+class TallyingAdapter:
+    platform = Platform.SLACK
+    ports: Any = None
+    malformed = 0
+
+    async def run(self) -> None:
+        await asyncio.Event().wait()
+
+
+async def test_the_bot_serves_metrics_beside_its_adapters(checker: Checker) -> None:
+    pipeline, _ = build(checker)
+    core = Core(CONFIG, pipeline.store, pipeline, Commands(pipeline), Router())
+    settings = Settings(metrics=MetricsSettings(port=0))
+    adapter = TallyingAdapter()
+    health = await start_health(settings, core, [adapter])
+    assert health is not None
+    try:
+        adapter.malformed = 2
+        _, _, body = await get(health.port, "/metrics")
+        assert 'kodeks_malformed_updates_total{platform="slack"} 2' in body
+    finally:
+        await health.stop()
+        await pipeline.store.close()
+    assert await start_health(Settings(metrics=MetricsSettings(enabled=False)), core, []) is None
+
+
+async def test_a_taken_port_is_a_clear_start_up_error(checker: Checker) -> None:
+    pipeline, _ = build(checker)
+    core = Core(CONFIG, pipeline.store, pipeline, Commands(pipeline), Router())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = Settings(metrics=MetricsSettings(port=port))
+        with pytest.raises(RuntimeError, match="KODEKS_METRICS__PORT"):
+            await start_health(settings, core, [])
+    await pipeline.store.close()
