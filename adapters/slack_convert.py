@@ -29,42 +29,54 @@ class MalformedEventError(ValueError):
 
 def to_incoming(body: Mapping[str, Any]) -> IncomingMessage:
     """Turn an Events API `message` callback into an `IncomingMessage`."""
-    event = body.get("event")
+    event = body.get("event") if isinstance(body, Mapping) else None
     if not isinstance(event, Mapping):
         msg = "no event"
         raise MalformedEventError(msg)
-    subtype = event.get("subtype")
+    subtype = scalar(event, "subtype")
     inner = event.get("message") if subtype == EDIT else event
-    channel, event_id = event.get("channel"), body.get("event_id")
-    if not isinstance(inner, Mapping) or not channel or not event_id or not inner.get("ts"):
+    channel, event_id = scalar(event, "channel"), scalar(body, "event_id")
+    if not isinstance(inner, Mapping) or not channel or not event_id or not scalar(inner, "ts"):
         msg = "a message event needs channel, ts and event_id"
         raise MalformedEventError(msg)
     ts = str(inner["ts"])
-    thread = inner.get("thread_ts")
-    thread_id = str(thread) if thread and thread != ts else None
+    thread = scalar(inner, "thread_ts")
+    thread_id = thread if thread and thread != ts else None
+    user = scalar(inner, "user")
     return IncomingMessage(
         platform=Platform.SLACK,
-        chat_id=str(channel),
-        user_id=str(inner.get("user") or ""),
+        chat_id=channel,
+        user_id=user or "",
         message_id=ts,
-        event_id=str(event_id),
-        text=str(inner.get("text") or ""),
+        event_id=event_id,
+        text=scalar(inner, "text") or "",
         sent_at=_time_of(ts),
         is_edit=subtype == EDIT,
         reply_to=thread_id,
         thread_id=thread_id,
         author_is_bot=is_bot(event, inner),
-        is_service=subtype not in _WRITTEN or not inner.get("user"),
+        is_service=subtype not in _WRITTEN or not user,
         author_external=is_external(body, inner),
         channel_shared=bool(body.get("is_ext_shared_channel")),
         is_private=event.get("channel_type") == "im",
     )
 
 
+def scalar(payload: Mapping[str, Any], key: str) -> str | None:
+    """A field as text, None when absent; a list or object where Slack sends text is malformed."""
+    value = payload.get(key)
+    if value is None:
+        return None
+    if isinstance(value, Mapping | list | tuple | set):
+        msg = f"{key} is not a scalar"
+        raise MalformedEventError(msg)
+    return str(value)
+
+
 def is_bot(event: Mapping[str, Any], inner: Mapping[str, Any]) -> bool:
     """Tell whether a bot wrote the message (bot users carry `bot_id`, integrations a subtype)."""
     return bool(inner.get("bot_id") or event.get("bot_id")) or (
-        event.get("subtype") in _BOT or inner.get("subtype") in _BOT
+        scalar(event, "subtype") in _BOT or scalar(inner, "subtype") in _BOT
     )
 
 
@@ -73,11 +85,15 @@ def is_external(body: Mapping[str, Any], inner: Mapping[str, Any]) -> bool | Non
 
     Slack puts the author's team in `user_team` (Slack Connect) or `team`; the workspace that
     installed the app is the envelope's `team_id` and the teams in `authorizations`. None when
-    the payload does not say, so the config and store decide.
+    the payload does not say (or says it in a shape Slack never sends), so the config and store
+    decide.
     """
-    author_team = inner.get("user_team") or inner.get("team")
-    ours = {body.get("team_id")} | {
-        a.get("team_id") for a in body.get("authorizations") or () if isinstance(a, Mapping)
+    author_team = _team(inner.get("user_team")) or _team(inner.get("team"))
+    authorizations = body.get("authorizations")
+    if not isinstance(authorizations, list):
+        authorizations = []
+    ours = {_team(body.get("team_id"))} | {
+        _team(a.get("team_id")) for a in authorizations if isinstance(a, Mapping)
     }
     ours.discard(None)
     if not author_team or not ours:
@@ -85,10 +101,14 @@ def is_external(body: Mapping[str, Any], inner: Mapping[str, Any]) -> bool | Non
     return author_team not in ours
 
 
+def _team(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _time_of(ts: str) -> datetime:
     try:
         return datetime.fromtimestamp(float(ts), UTC)
-    except ValueError as error:
+    except (ValueError, OverflowError, OSError) as error:  # nan, inf, years past 9999
         msg = "ts is not a Slack timestamp"
         raise MalformedEventError(msg) from error
 
@@ -111,10 +131,13 @@ def feedback_value(nudge: Nudge) -> str:
 
 def parse_feedback(body: Mapping[str, Any]) -> tuple[str, str]:
     """Return (token, language) from a `block_actions` payload of the feedback button."""
-    actions = body.get("actions") or ()
-    value = next(
-        (str(a.get("value") or "") for a in actions if a.get("action_id") == FEEDBACK_ACTION), ""
-    )
+    actions = body.get("actions")
+    pressed = [
+        a
+        for a in (actions if isinstance(actions, list) else ())
+        if isinstance(a, Mapping) and a.get("action_id") == FEEDBACK_ACTION
+    ]
+    value = scalar(pressed[0], "value") or "" if pressed else ""
     language, _, token = value.partition(":")
     if not token:
         msg = "the feedback button carries no token"
