@@ -1,0 +1,536 @@
+"""Load and faults: two replicas on one Redis, fed over Slack's HTTP mode, Redis restarted midway.
+
+    .venv/bin/python -m scripts.loadtest --messages 50000
+
+The harness starts its own `redis-server` on a free port (`--appendonly yes --appendfsync always`,
+as production should run), a local Slack Web API (`tests/e2e/slack_fake.py`) that records every
+nudge, and two replicas, each a separate process with its own pipeline, `RedisStore` and the real
+Bolt app in HTTP mode. It posts the messages signed as Slack signs them: staff and client authors,
+a share of them rude, a share delivered twice (to both replicas, some as Slack's retries). Midway
+it stops Redis with SIGTERM and starts it again on the same port and folder. Then each replica
+drains and reports the (message, clause) warnings its `handle()` accepted, and the harness
+compares them with the warnings counted in Redis and with the nudges the fake Slack received.
+
+Exit status 0 only when no accepted warning is missing from Redis and no nudge was sent twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import redis
+from aiohttp import web
+
+from tests.e2e.slack_fake import TEAM, FakeSlack, message_event, sign
+
+ROOT = Path(__file__).resolve().parent.parent
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-1-kodeks-test"
+RUDE = (
+    "ну это пиздец, а не макет",
+    "Вы что, тупые? Сколько можно объяснять",
+    "Этот клиент опять ноет, задолбал",
+)
+CLEAN = (
+    "Добрый день! Макет готов, посмотрите, пожалуйста.",
+    "Отправили счёт, подтвердите получение, пожалуйста.",
+    "Созвонимся завтра в 11?",
+)
+CLIENT_TEXTS = ("Когда будет готово?", "ну это пиздец, а не макет", "Спасибо, всё отлично")
+# Slack Connect channels no config mentions: client chats, where staff are judged.
+CHANNELS = [f"CLOAD{i:02d}" for i in range(16)]
+AGENCY: dict[str, Any] = {
+    "clients": [{"name": "Ромашка"}],
+    "staff": [{"name": "Анна", "slack_id": "UADMIN", "admin": True}],
+    # Every new warning nudges, so a doubled nudge cannot hide behind the nudge window.
+    "policy": {"nudge_window_minutes": 0},
+}
+_WARN_KEY = re.compile(r"^kodeks:\{slack:(?P<user>[^}]*)\}:warn:(?P<clause>\d+)$")
+
+
+# --- Redis of our own
+
+
+def free_port() -> int:
+    """Ask the kernel for a free TCP port on the loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisProcess:
+    """A durable `redis-server` on a free port that can be stopped (SIGTERM) and started again."""
+
+    def __init__(self, folder: Path, binary: str) -> None:
+        self.folder = folder
+        self.binary = binary
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
+                "--dir", str(self.folder), "--save", "",
+                "--appendonly", "yes", "--appendfsync", "always",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(redis.RedisError):
+                if redis.Redis(port=self.port, socket_connect_timeout=0.2).ping():
+                    return
+            time.sleep(0.02)
+        msg = f"redis-server on port {self.port} did not start"
+        raise RuntimeError(msg)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+# --- one replica (a process of its own)
+
+
+def _recording_pipeline() -> type:
+    """A `Pipeline` that notes which clauses each accepted warning was about, and `handle()`'s
+    latency. `Outcome` carries only a count, so the clauses come from the pipeline's own
+    `_check`, the step that decides them (see the report: an `Outcome.clauses` would do)."""
+    from bot.pipeline import Outcome, Pipeline  # noqa: PLC0415 - the replica process only
+
+    class Recording(Pipeline):
+        def __init__(self, **kw: Any) -> None:
+            super().__init__(**kw)
+            self.accepted: set[tuple[str, int]] = set()
+            self.statuses: Counter[str] = Counter()
+            self.latencies: list[float] = []
+            self.inflight = 0
+            self._groups: dict[tuple[str, str, str], list[int]] = {}
+
+        def _check(self, message: Any, resolution: Any) -> Any:
+            groups = super()._check(message, resolution)
+            key = (message.chat_id, message.message_id, message.event_id)
+            self._groups[key] = [g.clause for g in groups]
+            return groups
+
+        async def flush(self) -> int:
+            # Counted as in flight: a flush pops a message before it records and nudges it.
+            self.inflight += 1
+            try:
+                return await super().flush()
+            finally:
+                self.inflight -= 1
+
+        async def handle(self, message: Any) -> Outcome:
+            self.inflight += 1
+            started = time.perf_counter()
+            try:
+                outcome = await super().handle(message)
+            finally:
+                self.inflight -= 1
+            self.latencies.append(time.perf_counter() - started)
+            self.statuses[outcome.status.value] += 1
+            clauses = self._groups.pop((message.chat_id, message.message_id, message.event_id), [])
+            if outcome.warnings:
+                member = f"{message.chat_id}:{message.message_id}"
+                self.accepted.update((member, c) for c in clauses)
+            return outcome
+
+    return Recording
+
+
+async def replica(redis_url: str, api_url: str) -> None:
+    """Run one bot replica: the Slack adapter in HTTP mode, plus a control port for `/done`."""
+    from adapters.slack import build_adapter  # noqa: PLC0415 - only the replica loads Bolt
+    from bot.app import Router  # noqa: PLC0415
+    from bot.commands import Commands  # noqa: PLC0415
+    from bot.config import AgencyConfig  # noqa: PLC0415
+    from bot.ports import Ports  # noqa: PLC0415
+    from bot.settings import Settings, SlackSettings  # noqa: PLC0415
+    from bot.store import RedisStore  # noqa: PLC0415
+    from bot.texts import load_texts  # noqa: PLC0415
+    from rules import build_checker  # noqa: PLC0415
+
+    config = AgencyConfig.model_validate(AGENCY)
+    store = RedisStore.from_url(redis_url)
+    router = Router()
+    pipeline = _recording_pipeline()(
+        checker=build_checker(config.registry()), config=config, store=store,
+        ports=Ports(router, router), texts=load_texts(),
+    )  # fmt: skip
+    slack = SlackSettings(
+        bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, mode="http", api_url=api_url,
+        host="127.0.0.1", port=0,
+    )  # fmt: skip
+    adapter = build_adapter(Settings(_env_file=None, slack=slack), pipeline, Commands(pipeline))
+    router.register(adapter.platform, adapter.ports)
+    await adapter.start()
+    done = asyncio.Event()
+    control = await _serve_control(pipeline, done)
+    flusher = asyncio.create_task(_flush_forever(pipeline))
+    print(f"READY {adapter.http_port} {control[1]}", flush=True)  # noqa: T201 - the handshake
+    await done.wait()
+    flusher.cancel()
+    await adapter.stop()
+    await control[0].cleanup()
+    await store.close()
+
+
+async def _flush_forever(pipeline: Any) -> None:
+    """As `kodeks run` does: buffered findings go through once Redis is back."""
+    while True:
+        await asyncio.sleep(0.5)
+        if pipeline.buffer:
+            with contextlib.suppress(Exception):
+                await pipeline.flush()
+
+
+async def _serve_control(pipeline: Any, done: asyncio.Event) -> tuple[web.AppRunner, int]:
+    async def finish(_: web.Request) -> web.Response:
+        report = await _drain(pipeline)
+        done.set()
+        return web.json_response(report)
+
+    app = web.Application()
+    app.router.add_post("/done", finish)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    sock = socket.create_server(("127.0.0.1", 0))
+    await web.SockSite(runner, sock).start()
+    return runner, int(sock.getsockname()[1])
+
+
+async def _drain(pipeline: Any, timeout_s: float = 60.0) -> dict[str, Any]:
+    """Wait for handlers still running (Bolt acks before it handles), then flush the buffer."""
+    deadline = time.monotonic() + timeout_s
+    while (pipeline.inflight or pipeline.buffer) and time.monotonic() < deadline:
+        if pipeline.buffer:
+            with contextlib.suppress(Exception):
+                await pipeline.flush()
+        await asyncio.sleep(0.05)
+    return {
+        "accepted": sorted(pipeline.accepted),
+        "statuses": dict(pipeline.statuses),
+        "latencies": pipeline.latencies,
+        "buffered_left": len(pipeline.buffer),
+        "inflight_left": pipeline.inflight,
+        "overflowed": pipeline.overflowed,
+    }
+
+
+# --- the load
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One HTTP delivery: which replica, the body, Slack's retry number."""
+
+    replica: int
+    body: str
+    retry: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to send: how many messages, which share is rude, from clients, delivered twice."""
+
+    messages: int = 2_000
+    rude_share: float = 0.2
+    client_share: float = 0.25
+    duplicate_share: float = 0.1
+    concurrency: int = 32
+    outage_s: float = 1.0
+    seed: int = 8
+
+
+def deliveries(plan: Plan) -> Iterator[Delivery]:
+    """The messages in order; a duplicate goes to both replicas, half of them as a retry."""
+    rnd = random.Random(plan.seed)
+    for n in range(plan.messages):
+        body = json.dumps(_message(n, plan, rnd), ensure_ascii=False)
+        first = n % 2
+        yield Delivery(first, body)
+        if rnd.random() < plan.duplicate_share:
+            yield Delivery(1 - first, body, retry=rnd.choice((0, 1)))
+
+
+def _message(n: int, plan: Plan, rnd: random.Random) -> dict[str, Any]:
+    channel = rnd.choice(CHANNELS)
+    ts, event_id = f"1700000000.{n:06d}", f"EvLoad{n:07d}"
+    if rnd.random() < plan.client_share:
+        return message_event(
+            event_id=event_id, channel=channel, user=f"UCLIENT{n % 50}",
+            text=rnd.choice(CLIENT_TEXTS), ts=ts, user_team="TCLIENT", shared=True,
+        )  # fmt: skip
+    if rnd.random() < plan.rude_share:
+        # A rude message's author is its own, so each nudge names the message it is about.
+        user, text = f"URUDE{n:07d}", rnd.choice(RUDE)
+    else:
+        user, text = f"USTAFF{n % 40}", rnd.choice(CLEAN)
+    return message_event(
+        event_id=event_id, channel=channel, user=user, text=text, ts=ts, user_team=TEAM,
+        shared=True,
+    )  # fmt: skip
+
+
+@dataclass
+class Replica:
+    """A replica process and its ports."""
+
+    process: subprocess.Popen[str]
+    port: int
+    control: int
+
+
+@dataclass
+class Run:
+    """What the harness measured."""
+
+    messages: int
+    deliveries: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+    http_latencies: list[float] = field(default_factory=list)
+    http_errors: int = 0
+    restarted_at: int = -1
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    counted: set[tuple[str, int]] = field(default_factory=set)
+    nudges: Counter[str] = field(default_factory=Counter)
+    clauses_by_user: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def accepted(self) -> set[tuple[str, int]]:
+        return {(m, int(c)) for r in self.reports for m, c in r["accepted"]}
+
+    @property
+    def lost(self) -> int:
+        return len(self.accepted - self.counted)
+
+    @property
+    def doubled(self) -> int:
+        return sum(max(0, n - self.clauses_by_user[u]) for u, n in self.nudges.items())
+
+    def figures(self) -> dict[str, Any]:
+        handle = sorted(x for r in self.reports for x in r["latencies"])
+        statuses: Counter[str] = Counter()
+        for r in self.reports:
+            statuses.update(r["statuses"])
+        return {
+            "messages": self.messages,
+            "deliveries": self.deliveries,
+            "duplicate_deliveries": self.duplicates,
+            "seconds": round(self.seconds, 2),
+            "messages_per_s": round(self.messages / self.seconds, 1) if self.seconds else 0,
+            "http_p50_ms": _ms(_pct(sorted(self.http_latencies), 0.50)),
+            "http_p99_ms": _ms(_pct(sorted(self.http_latencies), 0.99)),
+            "handle_p50_ms": _ms(_pct(handle, 0.50)),
+            "handle_p99_ms": _ms(_pct(handle, 0.99)),
+            "http_errors": self.http_errors,
+            "redis_restarted_after_delivery": self.restarted_at,
+            "handle_statuses": dict(sorted(statuses.items())),
+            "warnings_accepted": len(self.accepted),
+            "warnings_counted": len(self.counted),
+            "warnings_lost": self.lost,
+            "nudges": sum(self.nudges.values()),
+            "nudges_doubled": self.doubled,
+            "warnings_without_nudge": len({u for u in self.clauses_by_user if not self.nudges[u]}),
+            "left_buffered": sum(r["buffered_left"] for r in self.reports),
+        }
+
+
+def _pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+async def run(plan: Plan, folder: Path, log: Path | None = None) -> Run:
+    """Start Redis, the fake Slack and two replicas; feed them; restart Redis; measure."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        msg = "redis-server is not on PATH"
+        raise RuntimeError(msg)
+    server = RedisProcess(folder, binary)
+    server.start()
+    fake = await FakeSlack().start()
+    result, log = Run(plan.messages), log or folder / "replicas.log"
+    try:
+        async with _replicas(server.url, f"{fake.url}/api/", log) as reps:
+            await _feed(plan, reps, server, result)
+            result.reports = [await _finish(r) for r in reps]
+        _count(server.url, fake, result)
+    finally:
+        await fake.stop()
+        server.stop()
+    return result
+
+
+@contextlib.asynccontextmanager
+async def _replicas(redis_url: str, api_url: str, log: Path) -> AsyncIterator[list[Replica]]:
+    started: list[Replica] = []
+    with log.open("a") as errors:
+        try:
+            for _ in range(2):
+                started.append(await _spawn(redis_url, api_url, errors))
+            yield started
+        finally:
+            for r in started:
+                if r.process.poll() is None:
+                    r.process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    r.process.wait(timeout=10)
+                if r.process.stdout is not None:
+                    r.process.stdout.close()
+
+
+async def _spawn(redis_url: str, api_url: str, errors: Any) -> Replica:
+    command = [sys.executable, "-m", "scripts.loadtest", "replica", redis_url, api_url]
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True, env=env
+    )
+    assert process.stdout is not None
+    line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 60)
+    if not line.startswith("READY"):
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+        msg = f"replica did not start (see the replicas' log): {line!r}"
+        raise RuntimeError(msg)
+    _, port, control = line.split()
+    return Replica(process, int(port), int(control))
+
+
+async def _feed(plan: Plan, reps: list[Replica], server: RedisProcess, result: Run) -> None:
+    """Post every delivery with bounded concurrency; restart Redis once, halfway through."""
+    todo = list(deliveries(plan))
+    result.deliveries = len(todo)
+    result.duplicates = len(todo) - plan.messages
+    gate = asyncio.Semaphore(plan.concurrency)
+    half = len(todo) // 2
+    restart: asyncio.Task[None] | None = None
+    connector = aiohttp.TCPConnector(limit=plan.concurrency * 2)
+    timeout = aiohttp.ClientTimeout(total=30)
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+        tasks = []
+        for i, delivery in enumerate(todo):
+            if i == half:
+                result.restarted_at = i
+                restart = asyncio.create_task(_restart(server, plan.outage_s))
+            await gate.acquire()
+            url = f"http://127.0.0.1:{reps[delivery.replica].port}/slack/events"
+            tasks.append(asyncio.create_task(_post(http, url, delivery, gate, result)))
+        await asyncio.gather(*tasks)
+        if restart is not None:
+            await restart
+    result.seconds = time.perf_counter() - started
+
+
+async def _restart(server: RedisProcess, outage_s: float) -> None:
+    await asyncio.to_thread(server.stop)
+    await asyncio.sleep(outage_s)
+    await asyncio.to_thread(server.start)
+
+
+async def _post(
+    http: aiohttp.ClientSession, url: str, d: Delivery, gate: asyncio.Semaphore, result: Run
+) -> None:
+    headers = {"Content-Type": "application/json", **sign(SIGNING_SECRET, d.body)}
+    if d.retry:
+        headers |= {"X-Slack-Retry-Num": str(d.retry), "X-Slack-Retry-Reason": "http_timeout"}
+    started = time.perf_counter()
+    try:
+        async with http.post(url, data=d.body.encode(), headers=headers) as response:
+            await response.read()
+            if response.status != 200:
+                result.http_errors += 1
+    except (aiohttp.ClientError, TimeoutError):
+        result.http_errors += 1
+    finally:
+        result.http_latencies.append(time.perf_counter() - started)
+        gate.release()
+
+
+async def _finish(rep: Replica) -> dict[str, Any]:
+    timeout = aiohttp.ClientTimeout(total=90)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as http,
+        http.post(f"http://127.0.0.1:{rep.control}/done") as response,
+    ):
+        report: dict[str, Any] = await response.json()
+    await asyncio.to_thread(rep.process.wait, 30)
+    return report
+
+
+def _count(redis_url: str, fake: FakeSlack, result: Run) -> None:
+    """The warnings Redis counted at the end, and the nudges Slack received per author."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    for key in client.scan_iter(match="kodeks:{slack:*}:warn:*", count=1000):
+        found = _WARN_KEY.match(key)
+        if found is None:
+            continue
+        members = client.zrange(key, 0, -1)
+        result.clauses_by_user[found["user"]] += 1
+        result.counted.update((m, int(found["clause"])) for m in members)
+    client.close()
+    for params in fake.sent("chat.postEphemeral"):
+        result.nudges[str(params["user"])] += 1
+    for params in fake.sent("conversations.open"):  # a DM fallback is a nudge too
+        result.nudges[str(params["users"])] += 1
+
+
+# --- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the harness (or, internally, one replica); print the figures as JSON."""
+    parser = argparse.ArgumentParser(prog="loadtest", description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=50_000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--outage", type=float, default=1.0, help="seconds Redis stays down")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--log", type=Path, help="keep the replicas' warnings in this file")
+    args, rest = parser.parse_known_args(argv)
+    if rest[:1] == ["replica"]:
+        asyncio.run(replica(rest[1], rest[2]))
+        return 0
+    plan = Plan(args.messages, concurrency=args.concurrency, outage_s=args.outage, seed=args.seed)
+    with tempfile.TemporaryDirectory(prefix="kodeks-load-") as folder:
+        result = asyncio.run(run(plan, Path(folder), args.log))
+    figures = result.figures()
+    print(json.dumps(figures, indent=2, ensure_ascii=False))  # noqa: T201 - the harness's output
+    return 0 if result.lost == 0 and result.doubled == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
