@@ -137,6 +137,7 @@ async def run(settings: Settings) -> None:
     flusher = asyncio.create_task(_flush_forever(core.pipeline))
     # Beside the adapters: every replica polls; the store's claims keep reminders single.
     scheduler = asyncio.create_task(build_scheduler(core).run())
+    health = None
     try:
         health = await start_health(settings, core, adapters)
         await asyncio.gather(*(adapter.run() for adapter in adapters))

@@ -9,6 +9,7 @@ loop), with a log line of ids. Every step counts into `Metrics`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import deque
@@ -93,6 +94,7 @@ class Pipeline:
         self.buffer_size = buffer_size
         self.overflowed = 0
         self._down_until = 0.0
+        self._flushing = asyncio.Lock()
         self._backoff = outage_backoff_s
 
     async def handle(self, message: IncomingMessage) -> Outcome:
@@ -175,8 +177,11 @@ class Pipeline:
             self.metrics.findings.inc(clause=str(group.clause))
         return groups
 
-    async def _record(self, pending: Pending) -> Outcome:
+    async def _record(self, pending: Pending, *, buffered: bool = False) -> Outcome:
         """Claim the delivery and record every clause's warning in one atomic step, then act.
+
+        A message that fails for want of Redis goes to the buffer, unless it is already there
+        (`buffered`: the flush leaves it in place).
 
         Delivery claim and finding claims make it idempotent: a re-delivery, a retry after an
         outage or an edit that keeps its findings counts nothing twice and nudges nobody twice.
@@ -192,7 +197,7 @@ class Pipeline:
             results = await self.store.record(ref, clauses, windows, pending.accepted_at_ms)
         except RedisError:
             self._redis_failed("record", message)
-            return self._buffer(pending)
+            return Outcome(Status.BUFFERED) if buffered else self._buffer(pending)
         if results is None:
             return Outcome(Status.DUPLICATE)
         warnings = nudges = 0
@@ -250,12 +255,18 @@ class Pipeline:
 
     async def flush(self) -> int:
         """Put buffered findings through the claims; return how many messages went through."""
+        if self._flushing.locked():
+            return 0  # another task is flushing: one at a time, or both would take the head
         done = 0
-        while self.buffer:
-            outcome = await self._record(self.buffer.popleft())
-            if outcome.status is Status.BUFFERED:
-                return done  # Redis went away again; _record put the message back
-            done += 1
+        async with self._flushing:
+            while self.buffer:
+                # Taken off the buffer only once recorded: a flush cancelled at shutdown, or
+                # one that meets Redis gone again, leaves the message where it was.
+                outcome = await self._record(self.buffer[0], buffered=True)
+                if outcome.status is Status.BUFFERED:
+                    return done
+                self.buffer.popleft()
+                done += 1
         return done
 
     def _redis_up(self) -> bool:

@@ -302,3 +302,29 @@ async def test_members_of_internal_chats_are_staff_on_every_replica(
     second.resolver._members.clear()  # the other replica's cache has expired
     assert (await second.handle(say(RUDE, event="c", user=newcomer))).status is Status.RECORDED
     assert [n.user_id for n, _, _ in notifier.sent] == [f"55{ids}"]
+
+
+async def test_a_flush_cancelled_midway_keeps_the_message(
+    build: Build, say: Say, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline, notifier, _ = build()
+    pipeline._down_until = float("inf")  # Redis known to be away: the finding is buffered
+    assert (await pipeline.handle(say(RUDE, event="a"))).status is Status.BUFFERED
+    pipeline._down_until = 0.0
+    record = pipeline.store.record
+
+    async def stalled(*args: object, **kwargs: object) -> None:
+        await asyncio.sleep(60)
+
+    monkeypatch.setattr(pipeline.store, "record", stalled)
+    flushing = asyncio.create_task(pipeline.flush())
+    await asyncio.sleep(0.05)
+    assert await pipeline.flush() == 0  # one flush at a time
+    flushing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await flushing
+    assert len(pipeline.buffer) == 1  # cancelled at shutdown: nothing lost
+    monkeypatch.setattr(pipeline.store, "record", record)
+    assert await pipeline.flush() == 1
+    assert not pipeline.buffer
+    assert len(notifier.sent) == 1
