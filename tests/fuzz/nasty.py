@@ -7,7 +7,6 @@ long run finds failing goes into the corpus, so the short run in CI replays it f
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from pathlib import Path
@@ -39,7 +38,6 @@ def case_ids(cases: list[dict[str, Any]]) -> list[str]:
     return [str(c["name"]) for c in cases]
 
 
-@functools.cache
 def generated_texts() -> dict[str, str]:
     """Texts too big to keep in the repository: built at test time."""
     return {
