@@ -29,6 +29,7 @@ from aiogram.types import (
     Update,
 )
 
+from adapters import telegram_logs
 from adapters.telegram_convert import (
     GROUP_TYPES,
     extract_check_text,
@@ -173,6 +174,12 @@ class TelegramAdapter:
         compliance = TelegramCompliance(self.bot, pipeline.config)
         self.ports = Ports(TelegramNotifier(self.bot), compliance)
         self.ready = asyncio.Event()  # set once the bot receives updates (tests wait on it)
+        self.unreadable = telegram_logs.install()
+
+    @property
+    def malformed(self) -> int:
+        """Updates skipped as unreadable: aiogram could not parse them."""
+        return self.unreadable.count
 
     async def run(self) -> None:
         """Check the bot's settings at Telegram, register the menu, then receive until cancelled."""
