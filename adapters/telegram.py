@@ -75,10 +75,19 @@ class Handlers:
             return
         await self.pipeline.handle(incoming)
 
-    async def on_command(self, message: Message, command: CommandObject, bot: Bot) -> None:
-        """Commands, from a private chat or a group: always answered in private."""
+    async def on_command(
+        self, message: Message, command: CommandObject, bot: Bot, event_update: Update
+    ) -> None:
+        """Commands, from a private chat or a group: always answered in private.
+
+        In a group only staff are answered: a client who types a command there never hears
+        from the bot, not even privately.
+        """
         author = message.from_user
         if author is None:
+            return
+        if message.chat.type != ChatType.PRIVATE and not await self._from_staff(event_update):
+            log.info("command from a non-staff member ignored chat=%s", message.chat.id)
             return
         argument = command.args or ""
         if command.command == "check":
@@ -90,6 +99,13 @@ class Handlers:
         log.info("command name=%s user=%s chat=%s", command.command, author.id, message.chat.id)
         for reply in await self.commands.run(call):
             await send_private(bot, author.id, reply)
+
+    async def _from_staff(self, update: Update) -> bool:
+        incoming = to_incoming(update)
+        if incoming is None:
+            return False
+        resolution = await self.pipeline.resolver.resolve(incoming)
+        return resolution.author_is_staff
 
     async def on_feedback(self, query: CallbackQuery) -> None:
         """The «Это не нарушение» button: record the feedback, answer with a toast."""
