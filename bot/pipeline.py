@@ -162,17 +162,8 @@ class Pipeline:
     def _check(self, message: IncomingMessage, resolution: Resolution) -> list[ClauseFindings]:
         kind = resolution.chat_kind or ChatKind.CLIENT
         context = CheckContext(kind, resolution.client)
-        findings = self.checker.check(message.text, context)
+        _, groups = rules_policy.judge(self.checker, message.text, context, self.config.policy)
         self.metrics.messages_checked.inc(platform=message.platform.value)
-        if not findings:
-            return []
-        kept = rules_policy.applicable(
-            findings,
-            kind,
-            self.config.policy,
-            lambda: self.checker.speaks_of_client(message.text, context),
-        )
-        groups = rules_policy.by_clause(kept)
         for group in groups:
             self.metrics.findings.inc(clause=str(group.clause))
         return groups

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot.config import PolicyConfig
 from bot.models import IncomingMessage
-from rules import ChatKind, Finding, Label
+from rules import ChatKind, CheckContext, Checker, Finding, Label
 
 
 class Step(StrEnum):
@@ -55,6 +55,19 @@ def applicable(
     if speaks_of_client():
         return kept
     return tuple(f for f in kept if f.label is not Label.RUDENESS)
+
+
+def judge(
+    checker: Checker, text: str, context: CheckContext, policy: PolicyConfig
+) -> tuple[tuple[Finding, ...], list[ClauseFindings]]:
+    """Check a text and keep what the policy counts: the findings, and them by clause."""
+    findings = checker.check(text, context)
+    if not findings:
+        return (), []
+    kept = applicable(
+        findings, context.chat, policy, lambda: checker.speaks_of_client(text, context)
+    )
+    return kept, by_clause(kept)
 
 
 def by_clause(findings: tuple[Finding, ...]) -> list[ClauseFindings]:

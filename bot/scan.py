@@ -115,14 +115,7 @@ class Scan:
         self.people.note(message.user_key, item.author_name)
         tally.seen(message.sent_at)
         context = CheckContext(kind, client)
-        findings = self.checker.check(message.text, context)
-        kept = rules_policy.applicable(
-            findings,
-            kind,
-            self.config.policy,
-            lambda: self.checker.speaks_of_client(message.text, context),
-        )
-        groups = rules_policy.by_clause(kept)
+        kept, groups = rules_policy.judge(self.checker, message.text, context, self.config.policy)
         tally.judge(message, kept, groups, held=author is Author.MAYBE)
 
     def _skip_reason(self, message: IncomingMessage, kind: ChatKind | None) -> str | None:
