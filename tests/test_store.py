@@ -8,7 +8,8 @@ import re
 from redis.cluster import key_slot
 
 from bot import keys
-from bot.store import SCRIPTS, MessageRef, RedisStore, Windows
+from bot.lua import SCRIPTS
+from bot.store import MessageRef, RedisStore, Windows
 
 DAY = 86_400_000
 HOUR = 3_600_000
