@@ -24,6 +24,7 @@ from rules.scan import Hit, Scan
 from rules.text import MASKS, skeleton
 
 _MASK_RUN = re.compile(r"[*#%$]+")
+_MAT_INITIALS = frozenset("хпбе")
 _CACHE_SIZE = 50_000
 
 
@@ -44,7 +45,9 @@ class RootRules:
     trigger: re.Pattern[str]
     rules: tuple[RootRule, ...]
     lexicon: dict[str, tuple[tuple[str, Rule], ...]]  # first letter → (form, rule), for masks
+    everything: tuple[tuple[str, Rule], ...] = ()  # every (form, rule), for «*уй»
     _cache: dict[str, RootRule | None] = field(default_factory=dict)
+    _masked: dict[str, Rule | None] = field(default_factory=dict)
 
     def root_for(self, word: str) -> RootRule | None:
         """Return the first root rule whose root is in the word's skeleton and no exception.
@@ -74,8 +77,17 @@ class RootRules:
         return root.rule if root is not None else None
 
     def rule_for_masked(self, word: str) -> Rule | None:
-        """Return the rule of a lexicon word that a masked word («б**ть») can stand for."""
-        return _masked_lookup(self, word)
+        """Return the rule of a lexicon word that a masked word («б**ть») can stand for.
+
+        Cached: Slack's bold («*Отчёт*») makes masked words common, and each look-up may try
+        every form of the lexicon.
+        """
+        cache = self._masked
+        if word not in cache:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            cache[word] = _masked_lookup(self, word)
+        return cache[word]
 
 
 def compile_roots(rules: list[Rule], morph: Morph) -> RootRules:
@@ -92,7 +104,8 @@ def compile_roots(rules: list[Rule], morph: Morph) -> RootRules:
                 lexicon.setdefault(form[:1], []).append((form, rule))
     trigger = alternation([p for rule in rules for p in rule.patterns]) or re.compile("(?!)")
     frozen = {first: tuple(pairs) for first, pairs in lexicon.items()}
-    return RootRules(trigger, tuple(compiled), frozen)
+    everything = tuple(pair for pairs in frozen.values() for pair in pairs)
+    return RootRules(trigger, tuple(compiled), frozen, everything)
 
 
 @lru_cache(maxsize=4096)
@@ -106,13 +119,26 @@ def _mask_regex(word: str) -> re.Pattern[str]:
 
 
 def _masked_lookup(roots: RootRules, word: str) -> Rule | None:
-    if len(word) < 2 or len(word) > 30:
+    if len(word) > 30 or not _enough_letters(word):
         return None
     regex = _mask_regex(word)
-    for form, rule in roots.lexicon.get(word[:1], ()):
+    first = word[:1]
+    for form, rule in roots.everything if first in MASKS else roots.lexicon.get(first, ()):
         if regex.fullmatch(form):
             return rule
     return None
+
+
+def _enough_letters(word: str) -> bool:
+    """Tell whether a masked word shows enough of itself to be read.
+
+    Two letters at least; or, by the writing convention for мат, one of the initials of its four
+    roots before a mask of two signs or more: «х**», «п***», «б**», «е**». «т**» is no word.
+    """
+    letters = len(_MASK_RUN.sub("", word))
+    if letters >= 2:
+        return True
+    return letters == 1 and word[0] in _MAT_INITIALS and len(word) >= 3
 
 
 def _in_context(scan: Scan, index: int, context: re.Pattern[str]) -> bool:
@@ -126,7 +152,7 @@ def _in_context(scan: Scan, index: int, context: re.Pattern[str]) -> bool:
 def match_roots(scan: Scan, roots: RootRules) -> list[Hit]:
     """Find obscene roots in words, in masked words and in letters written apart."""
     hits = _word_hits(scan, roots)
-    hits.extend(_joined_hits(scan, roots, hits))
+    hits.extend(_candidate_hits(scan, roots, hits))
     return hits
 
 
@@ -136,15 +162,11 @@ def _word_hits(scan: Scan, roots: RootRules) -> list[Hit]:
         if token.quoted:
             continue
         if token.masked:
-            word = token.norm.strip(MASKS)
-            if _MASK_RUN.search(word):
-                rule = roots.rule_for_masked(word)
-                if rule is not None:
-                    hits.append((rule, token.start, token.end, None))
-                continue
-            root = roots.root_for(word)  # «**бля**»: masks only around the word
-        else:
-            root = roots.root_for(token.norm)
+            rule = _masked_rule(roots, token.norm)
+            if rule is not None:
+                hits.append((rule, token.start, token.end, None))
+            continue
+        root = roots.root_for(token.norm)
         if root is None:
             continue
         if root.context is not None and _in_context(scan, token.index, root.context):
@@ -153,14 +175,29 @@ def _word_hits(scan: Scan, roots: RootRules) -> list[Hit]:
     return hits
 
 
-def _joined_hits(scan: Scan, roots: RootRules, hits: list[Hit]) -> list[Hit]:
-    # Words hit already are disjoint and in order, and so are joined words: one sweep finds
-    # whether a joined word overlaps a hit, so a megabyte of hits stays linear.
+def _masked_rule(roots: RootRules, word: str) -> Rule | None:
+    """Find the rule of a word with masks: «б**ть», «*уй», and «**бля**» (masks around it)."""
+    bare = word.strip(MASKS)
+    if not _MASK_RUN.search(bare):
+        rule = roots.rule_for(bare)
+        if rule is not None or bare == word or word[0] not in MASKS:
+            return rule
+        bare = word.rstrip(MASKS)  # «*уй»: a mask in front stands for a letter
+    return roots.rule_for_masked(bare)
+
+
+def _candidate_hits(scan: Scan, roots: RootRules, hits: list[Hit]) -> list[Hit]:
+    # Words hit already are disjoint and in order, and candidates run by start: one sweep finds
+    # whether a candidate overlaps a hit, so a megabyte of hits stays linear.
     spans = [(start, end) for _, start, end, _ in hits]
     found: list[Hit] = []
     at = 0
-    for joined in scan.joined:
-        rule = roots.rule_for(joined.norm)
+    for joined in scan.candidates:
+        rule = (
+            roots.rule_for_masked(joined.norm)
+            if _MASK_RUN.search(joined.norm)
+            else roots.rule_for(joined.norm)
+        )
         if rule is None:
             continue
         while at < len(spans) and spans[at][1] <= joined.start:

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from rules.clients import ClientIndex, Mention
 from rules.model import ChatKind, CheckContext, Rule
-from rules.text import Normalized, Token, joined_words, normalize, skeleton, tokenize
+from rules.text import (
+    Normalized,
+    Token,
+    disguised_words,
+    joined_words,
+    normalize,
+    skeleton,
+    tokenize,
+)
 from rules.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -79,6 +87,16 @@ class Scan:
         for word in words:
             word.norm = skeleton(word.norm)
         return words
+
+    @lazy
+    def candidates(self) -> list[Token]:
+        """Candidate words for roots: letters joined, and words drawn with signs, by start."""
+        drawn = disguised_words(self.normalized)
+        for word in drawn:
+            word.norm = skeleton(word.norm)
+        if not drawn:
+            return self.joined
+        return sorted([*self.joined, *drawn], key=lambda t: t.start)
 
     @lazy
     def words(self) -> frozenset[str]:

@@ -38,7 +38,7 @@ MASKS = "*#%$"
 _MASK_CHARS = re.compile(r"[*#%$]")
 
 # A word: letters and digits, with mask or look-alike signs inside or at its end.
-_WORD = re.compile(r"[^\W_]+(?:[@*#$%]+[^\W_]*)*")
+_WORD = re.compile(r"[*#$%]{0,3}[^\W_]+(?:[@*#$%]+[^\W_]*)*")
 # Short fragments of a word written apart: «х.у.й», «ху ё вая», «f-u-c-k».
 _FRAGMENTS = re.compile(
     r"(?<![^\W_])[^\W\d_]{1,3}(?:[\s.\-_,·|/\\]{1,2}[^\W\d_]{1,3}){1,8}(?![^\W_])"
@@ -50,6 +50,73 @@ _WORDS: dict[str, tuple[str, bool]] = {}
 _WORDS_CACHE_SIZE = 100_000
 _HAS_WORD = re.compile(r"[^\W_]")
 _MARKS = frozenset({"Mn", "Me"})
+# Characters that show nothing, or a blank, and so hide between letters («б\u3164л\u3164я»):
+# formatting characters, marks without a base, lone surrogates (an undecodable byte kept by
+# `surrogateescape`), and the default-ignorable or blank letters of other categories: the Hangul
+# fillers, the blank Braille pattern, the replacement character, the Mongolian vowel separator.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cs"})
+_INVISIBLE = frozenset("\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\ufffc\ufffd") | frozenset(
+    map(chr, range(0xFFF0, 0xFFF9))
+)
+
+
+# Text that is not the author's words: Slack's markup (a link's target, a mention, a channel),
+# links, e-mail addresses and code. Judged, a URL's path («…/pizdec-promo») or a mention's id
+# would be read as words. A Slack link keeps its label, which the author did write. Every
+# pattern here runs in linear time: nothing can follow an unbounded run that would make it
+# backtrack, and addresses are grown out of each «@» rather than searched for.
+_MARKUP = re.compile(
+    r"<(?P<target>(?:[@#!]|[a-z][a-z0-9+.-]{0,30}:)[^<>|\s]*)(?:\|(?P<label>[^<>]*))?>"
+    r"|```.*?```|`[^`\n]+`"
+    r"|(?:https?://|ftp://|www\.)[^\s<>«»\"]+",
+    re.DOTALL,
+)
+_MARKUP_HINTS = ("://", "www.", "`", "<")
+_URL_TAIL = ".,!?;:)"
+_ADDRESS_LOCAL = re.compile(r"[a-z0-9._%+-]{1,64}\Z")
+_ADDRESS_DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}")
+
+
+def blank_markup(text: str) -> str:
+    """Blank out links, addresses, code and Slack markup, keeping every other position.
+
+    Slack's `<https://…|label>` keeps its label. Line breaks stay, so sentences still end there.
+    """
+    if any(hint in text for hint in _MARKUP_HINTS):
+        text = _MARKUP.sub(_blank, text)
+    if "@" in text:
+        text = _blank_addresses(text)
+    return text
+
+
+def _blank(match: re.Match[str]) -> str:
+    found = match.group()
+    label = match.group("label")
+    if label is not None and not match.group("target").startswith(("@", "#", "!")):
+        start, end = match.span()
+        inner_start, inner_end = match.span("label")
+        return " " * (inner_start - start) + label + " " * (end - inner_end)
+    if found[0] not in "<`":  # a bare link: the sentence's own punctuation after it stays
+        link = found.rstrip(_URL_TAIL)
+        return _spaces(link) + found[len(link) :]
+    return _spaces(found)
+
+
+def _spaces(text: str) -> str:
+    return "".join("\n" if ch == "\n" else " " for ch in text)
+
+
+def _blank_addresses(text: str) -> str:
+    """Blank e-mail addresses: «name@host.tld» grown out of each «@», in linear time."""
+    out = list(text)
+    at = text.find("@")
+    while at != -1:
+        local = _ADDRESS_LOCAL.search(text, max(0, at - 64), at)
+        domain = _ADDRESS_DOMAIN.match(text, at + 1, at + 255)
+        if local is not None and domain is not None:
+            out[local.start() : domain.end()] = " " * (domain.end() - local.start())
+        at = text.find("@", at + 1)
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +138,9 @@ class Normalized:
 
 
 def normalize(text: str) -> Normalized:
-    """Normalise characters: NFKC, lower case, ё→е, no zero-width or combining marks."""
+    """Normalise characters: NFKC, lower case, ё→е, no invisible characters, no markup."""
     if _PLAIN.match(text):
-        return Normalized(text.lower().replace("ё", "е"), text)
+        return Normalized(blank_markup(text.lower().replace("ё", "е")), text)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -96,7 +163,7 @@ def normalize(text: str) -> Normalized:
         out.append(text[done:].lower().replace("ё", "е"))
         starts.extend(range(done, len(text)))
         ends.extend(range(done + 1, len(text) + 1))
-    return Normalized("".join(out), text, tuple(starts), tuple(ends))
+    return Normalized(blank_markup("".join(out)), text, tuple(starts), tuple(ends))
 
 
 def _clusters(text: str, i: int, n: int) -> Iterator[tuple[int, int]]:
@@ -110,8 +177,9 @@ def _clusters(text: str, i: int, n: int) -> Iterator[tuple[int, int]]:
 
 
 def _normalize_cluster(cluster: str) -> str:
-    if unicodedata.category(cluster[0]) in ("Cf", "Mn", "Me"):
-        return ""  # zero-width joiners, soft hyphens, marks with no base: invisible disguise
+    base = cluster[0]
+    if base in _INVISIBLE or unicodedata.category(base) in _INVISIBLE_CATEGORIES:
+        return ""  # zero-width joiners, soft hyphens, fillers, marks with no base: disguise
     composed = unicodedata.normalize("NFKC", cluster)
     # By category, not combining class: many marks (Thai, Indic) have class 0.
     bare = "".join(ch for ch in composed if unicodedata.category(ch) not in _MARKS)
@@ -225,6 +293,58 @@ def joined_words(normalized: Normalized) -> list[Token]:
             start, end = match.span()
             joined.append(Token(word, start, end, *normalized.span(start, end)))
     return joined
+
+
+# Letters drawn with several signs, and signs or numbers that stand for a letter or a group of
+# letters inside a word: «п|/|здец», «}{уйня», «>|<опа», «3.14здец» (π), «п!здец». A run of dots
+# or a hyphen after one letter leaves a gap for letters, like a mask: «п..здец», «п-ц», «б-дь».
+# Longer drawings first: «}|{» is «ж» before «}{» is «х».
+_DRAWN = (
+    (">|<", "ж"), ("}|{", "ж"), ("]|[", "ж"), (")|(", "ж"), ("/\\/\\", "м"), ("|\\/|", "м"),
+    ("|/|", "и"), ("|\\|", "и"), ("/|/", "и"), ("|-|", "н"), ("}{", "х"), ("][", "х"),
+    (")(", "х"), ("><", "х"), ("|<", "к"), ("/\\", "л"), ("3.14", "пи"), ("3,14", "пи"),
+    ("π", "пи"), ("lli", "ш"), ("iii", "ш"), ("bi", "ы"), ("ьi", "ы"), ("|o", "ю"),
+)  # fmt: skip
+_DRAWN_SIGNS = re.compile(r"[|/\\<>{}\[\]()!1€¥©π…]|\.\.|3[.,]14|(?<![^\W\d_])[^\W\d_][-_][^\W\d_]")
+_SIGN_LETTERS = str.maketrans({"!": "и", "1": "и", "|": "и", "€": "е", "¥": "у", "©": "с"})
+_GAP = re.compile(r"\.{2,}|…|(?<=^[^\W\d_])[-_]")
+_GAP_MASK = "***"  # a gap may stand for up to five letters: «п-ц» is «пиздец»
+_EDGES = "«»\"'“”„,.:;!?()[]{}<>|/\\-_"
+_CANDIDATE = re.compile(r"[^\W\d_][^\W_*#%$@]*(?:[*#%$@]+[^\W_]*)*\Z")
+_CHUNK = re.compile(r"\S{3,40}")
+
+
+def disguised_words(normalized: Normalized) -> list[Token]:
+    """Read words drawn with signs («п|/|здец», «}{уйня», «3.14здец», «п..здец») as candidates.
+
+    Each run of non-space characters with such signs in it becomes one candidate word, matched
+    against roots only, so a sign read wrongly can at worst make a word no root knows.
+    """
+    text = normalized.text
+    found: list[Token] = []
+    for match in _CHUNK.finditer(text):
+        chunk = match.group()
+        if not _HAS_CYRILLIC.search(chunk) or not _DRAWN_SIGNS.search(chunk):
+            continue
+        word = _undraw(chunk)
+        if word is not None and word not in _words_of(chunk):
+            start, end = match.span()
+            found.append(Token(word, start, end, *normalized.span(start, end)))
+    return found
+
+
+def _undraw(chunk: str) -> str | None:
+    for drawn, letter in _DRAWN:
+        if drawn in chunk:
+            chunk = chunk.replace(drawn, letter)
+    chunk = chunk.strip(_EDGES)
+    chunk = _GAP.sub(_GAP_MASK, chunk).translate(_SIGN_LETTERS)
+    word = deobfuscate(chunk)
+    return word if _CANDIDATE.match(word) and _HAS_CYRILLIC.search(word) else None
+
+
+def _words_of(chunk: str) -> set[str]:
+    return {deobfuscate(word) for word in _WORD.findall(chunk)}
 
 
 def is_sentence_start(text: str, position: int) -> bool:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from rules.text import deobfuscate, is_sentence_start, joined_words, normalize, skeleton, tokenize
+from rules.text import (
+    blank_markup,
+    deobfuscate,
+    disguised_words,
+    is_sentence_start,
+    joined_words,
+    normalize,
+    skeleton,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(
@@ -19,6 +28,11 @@ from rules.text import deobfuscate, is_sentence_start, joined_words, normalize, 
         ("о\u0301чень", "очень"),  # stress mark dropped
         ("\ufb01le", "file"),  # NFKC ligature
         ("\uff28\uff25\uff2c\uff2c\uff2f", "hello"),  # full-width letters
+        ("б\u3164л\u3164я", "бля"),  # Hangul filler, a letter that shows nothing
+        ("х\u2800у\u2800й", "хуй"),  # the blank Braille pattern
+        ("пи\ufffdздец", "пиздец"),  # the replacement character of an undecodable byte
+        ("пи\udc8fздец", "пиздец"),  # a lone surrogate: a byte kept by surrogateescape
+        ("е\u180eбать", "ебать"),  # the Mongolian vowel separator
     ],
 )
 def test_normalize_undoes_character_disguise(original: str, expected: str) -> None:
@@ -95,3 +109,49 @@ def test_sentence_start() -> None:
     assert is_sentence_start(text, 0)
     assert is_sentence_start(text, text.index("пришли"))
     assert not is_sentence_start(text, text.index("файл"))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("п|/|здец полный", "пиздец"),  # И drawn as |/|
+        ("}{уйня какая-то", "хуйня"),  # Х drawn as }{
+        (">|<опа", "жопа"),  # Ж drawn as >|<
+        ("3.14здец", "пиздец"),  # π for «пи»
+        ("п!здец", "пиздец"),  # a sign for a letter
+        ("п..здец", "п***здец"),  # a run of dots leaves a gap, read as a mask
+        ("б-дь", "б***дь"),  # a hyphen after one letter likewise
+    ],
+)
+def test_words_drawn_with_signs_become_candidates(text: str, word: str) -> None:
+    found = disguised_words(normalize(text))
+    assert [w.norm for w in found] == [word]
+    assert text[found[0].start : found[0].end] == text.split(maxsplit=1)[0]
+
+
+@pytest.mark.parametrize("text", ["(Берёзка) и т.д.", "т.е. ок", "1С бухгалтерия", "н@хуй"])
+def test_ordinary_signs_make_no_candidate(text: str) -> None:
+    assert disguised_words(normalize(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("см. https://site.ru/huy-promo. Ок?", "см.                          . ок?"),
+        ("<https://x.ru/pizdec|ссылка> тут", " " * 21 + "ссылка  тут"),
+        ("<@U024BE7LH>, глянь <#C01|general>", "            , глянь               "),
+        ("пишите на pizdec@mail.ru, да", "пишите на               , да"),
+        ("код `fuck()` тут", "код          тут"),
+        ("н@хуй это", "н@хуй это"),  # no address: a disguise
+    ],
+)
+def test_markup_is_blanked_in_place(text: str, kept: str) -> None:
+    assert normalize(text).text == kept
+    assert len(normalize(text).text) == len(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a" * 200_000 + "@", "www." * 50_000, "<a" * 100_000, "```" + "a" * 200_000]
+)
+def test_markup_blanking_is_linear(text: str) -> None:
+    assert len(blank_markup(text)) == len(text)
