@@ -7,18 +7,20 @@ a check keeps its state in a `Scan` of its own; only the caches of the analyzer 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from rules.clients import ClientIndex
 from rules.grammar import compile_caps, compile_grammar, is_vocative, match_caps, match_grammar
-from rules.loader import RuleSet, data_dir, load_ruleset
+from rules.loader import RuleSet, alternation, data_dir, load_ruleset
 from rules.mention import compile_mentions, match_mentions
 from rules.model import ChatKind, CheckContext, Client, Condition, Finding, Label, Rule, RuleKind
 from rules.morph import Morph, shared_morph
 from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
+from rules.senses import is_name, said_of_person
 from rules.sequences import compile_sequences, match_sequences
 from rules.text import Token
 from rules.vocabulary import Vocabulary, load_vocabulary
@@ -60,6 +62,7 @@ class Checker:
         self.clients = ClientIndex(clients, morph)
         self._clause = {label: ruleset.clause_for(label).number for label in Label}
         self._compiled = {chat: self._compile(chat) for chat in ChatKind}
+        self._guards = _compile_guards(ruleset.rules, morph)
 
     def _compile(self, chat: ChatKind) -> list[tuple[Matcher, Any]]:
         """Compile, per matcher, the rules that apply in this kind of chat."""
@@ -94,7 +97,7 @@ class Checker:
         """
         scan, hits = self._hits(text, context)
         return frozenset(
-            rule.id for rule, start, _, _ in hits if _conditions_hold(scan, rule, start)
+            rule.id for rule, start, end, _ in hits if self._holds(scan, rule, start, end)
         )
 
     def _hits(self, text: str, context: CheckContext | None) -> tuple[Scan, list[Hit]]:
@@ -118,7 +121,7 @@ class Checker:
         reach: dict[Label, int] = {}
         findings = []
         for rule, start, end, suggestion in sorted(hits, key=lambda h: (h[1], h[1] - h[2])):
-            if start < reach.get(rule.label, -1) or not _conditions_hold(scan, rule, start):
+            if start < reach.get(rule.label, -1) or not self._holds(scan, rule, start, end):
                 continue
             reach[rule.label] = end
             findings.append(self._finding(scan.original, rule, start, end, suggestion))
@@ -141,18 +144,69 @@ class Checker:
             note=rule.note,
         )
 
+    def _holds(self, scan: Scan, rule: Rule, start: int, end: int) -> bool:
+        """Tell whether a hit passes its rule's conditions and guards."""
+        if not _conditions_hold(scan, rule, start):
+            return False
+        guard = self._guards.get(rule.id)
+        return guard is None or guard.allows(scan, start, end)
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """What cancels a rule's hit: a word of the innocent sense nearby, or a set phrase around it."""
+
+    innocent_words: frozenset[str] = frozenset()
+    set_phrases: re.Pattern[str] | None = None
+
+    def allows(self, scan: Scan, start: int, end: int) -> bool:
+        """Tell whether the hit at [start, end) in the original text stands."""
+        if self.innocent_words and not self.innocent_words.isdisjoint(scan.words):
+            return False
+        if self.set_phrases is None:
+            return True
+        normalized = scan.normalized
+        for match in self.set_phrases.finditer(normalized.text):
+            first, last = normalized.span(*match.span())
+            if first <= start and end <= last:
+                return False
+        return True
+
+
+# Kinds whose matchers read their own `exceptions` (words or set phrases); for the others the
+# exceptions are set phrases around the hit, checked here.
+_OWN_EXCEPTIONS = frozenset({RuleKind.ROOT, RuleKind.GRAMMAR, RuleKind.MENTION})
+
+
+def _compile_guards(rules: Iterable[Rule], morph: Morph) -> dict[str, Guard]:
+    guards = {}
+    for rule in rules:
+        phrases = rule.exceptions if rule.kind not in _OWN_EXCEPTIONS else ()
+        if rule.unless_near or phrases:
+            words = frozenset(form for lemma in rule.unless_near for form in morph.forms(lemma))
+            guards[rule.id] = Guard(words, alternation(phrases))
+    return guards
+
 
 def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
+    token: Token | None = None
     for condition in rule.conditions:
         if condition is Condition.ABOUT_CLIENT and not scan.about_client:
             return False
         if condition is Condition.SELF_REFERENCE and not scan.self_reference:
             return False
-        if condition is Condition.VOCATIVE:
-            token = _token_at(scan, start)
-            if token is None or not is_vocative(scan, token):
+        if condition in _TOKEN_CONDITIONS:
+            token = token or _token_at(scan, start)
+            if token is None or not _TOKEN_CONDITIONS[condition](scan, token):
                 return False
     return True
+
+
+_TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
+    Condition.VOCATIVE: is_vocative,
+    Condition.NOT_NAME: lambda scan, token: not is_name(scan, token),
+    Condition.OF_PERSON: said_of_person,
+}
 
 
 def _token_at(scan: Scan, start: int) -> Token | None:

@@ -32,6 +32,7 @@ _KNOWN_FIELDS = frozenset(
     {
         "id", "label", "kind", "patterns", "severity", "suggest", "note", "source",
         "exceptions", "forms", "rewrite", "chat_kinds", "conditions", "max_gap", "examples",
+        "unless_near",
     }
 )  # fmt: skip
 _REGEX_KINDS = frozenset({RuleKind.ROOT})
@@ -174,6 +175,7 @@ def _to_rule(where: str, entry: dict[str, Any]) -> Rule:
             _enum(Condition, c, f"{where} conditions") for c in entry.get("conditions", [])
         ),
         max_gap=int(entry.get("max_gap", 0)),
+        unless_near=_strings(where, "unless_near", entry.get("unless_near", [])),
         examples=_to_examples(where, entry.get("examples", {})),
     )
 

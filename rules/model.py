@@ -47,6 +47,8 @@ class Condition(StrEnum):
     ABOUT_CLIENT = "about_client"  # in internal chats: the message speaks of a client
     SELF_REFERENCE = "self_reference"  # the agency speaks of itself (мы, у нас, our)
     VOCATIVE = "vocative"  # the word is set off as an address («зай, …»)
+    NOT_NAME = "not_name"  # the word is not a proper name («Баранов», «Хренов», «Ебралидзе»)
+    OF_PERSON = "of_person"  # said of a person («эти бараны»), not of an animal or a thing
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class Rule:
     chat_kinds: frozenset[ChatKind] = frozenset(ChatKind)
     conditions: frozenset[Condition] = frozenset()
     max_gap: int = 0
+    # Lemmas whose presence in the message gives a word its innocent sense: «щенок» for «сука».
+    unless_near: tuple[str, ...] = ()
     examples: Examples = field(default_factory=Examples)
 
 

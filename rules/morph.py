@@ -23,6 +23,7 @@ class Morph:
         self._analyzer: Any = pymorphy3.MorphAnalyzer()
         self.parse = lru_cache(maxsize=200_000)(self._parse)
         self.forms = lru_cache(maxsize=20_000)(self._forms)
+        self.is_known = lru_cache(maxsize=100_000)(self._is_known)
 
     def _parse(self, word: str) -> tuple[tuple[str, frozenset[str], float], ...]:
         """Return (lemma, grammemes, score) for every reading of `word`."""
@@ -44,6 +45,10 @@ class Morph:
             if parse.normal_form.replace("ё", "е") == lemma:
                 found.update(f.word.replace("ё", "е") for f in parse.lexeme if "Arch" not in f.tag)
         return frozenset(found)
+
+    def _is_known(self, word: str) -> bool:
+        """Tell whether the dictionary has the word (rather than pymorphy guessing it)."""
+        return bool(self._analyzer.word_is_known(word))
 
     def lemmas(self, word: str) -> frozenset[str]:
         """Return the normal forms of every reading of `word`."""

@@ -14,6 +14,7 @@ is cached, so a message costs one regex search per new word and one dict look-up
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,6 +26,8 @@ from rules.text import MASKS, skeleton
 
 _MASK_RUN = re.compile(r"[*#%$]+")
 _MAT_INITIALS = frozenset("хпбе")
+_CYRILLIC_WORD = re.compile(r"[а-я]+\Z")
+_GLUED_MIN, _GLUED_MAX = 7, 30
 _CACHE_SIZE = 50_000
 
 
@@ -46,6 +49,8 @@ class RootRules:
     rules: tuple[RootRule, ...]
     lexicon: dict[str, tuple[tuple[str, Rule], ...]]  # first letter → (form, rule), for masks
     everything: tuple[tuple[str, Rule], ...] = ()  # every (form, rule), for «*уй»
+    is_known: Callable[[str], bool] = lambda word: True  # the dictionary has the word
+    forms: frozenset[str] = frozenset()  # every inflected form of the rules' `forms`
     _cache: dict[str, RootRule | None] = field(default_factory=dict)
     _masked: dict[str, Rule | None] = field(default_factory=dict)
 
@@ -105,7 +110,8 @@ def compile_roots(rules: list[Rule], morph: Morph) -> RootRules:
     trigger = alternation([p for rule in rules for p in rule.patterns]) or re.compile("(?!)")
     frozen = {first: tuple(pairs) for first, pairs in lexicon.items()}
     everything = tuple(pair for pairs in frozen.values() for pair in pairs)
-    return RootRules(trigger, tuple(compiled), frozen, everything)
+    forms = frozenset(form for form, _ in everything)
+    return RootRules(trigger, tuple(compiled), frozen, everything, morph.is_known, forms)
 
 
 @lru_cache(maxsize=4096)
@@ -166,13 +172,34 @@ def _word_hits(scan: Scan, roots: RootRules) -> list[Hit]:
             if rule is not None:
                 hits.append((rule, token.start, token.end, None))
             continue
-        root = roots.root_for(token.norm)
+        root = roots.root_for(token.norm) or _glued_root(roots, token.norm)
         if root is None:
             continue
         if root.context is not None and _in_context(scan, token.index, root.context):
             continue
         hits.append((root.rule, token.start, token.end, None))
     return hits
+
+
+def _glued_root(roots: RootRules, word: str) -> RootRule | None:
+    """Find мат in words written without spaces: «сукаблять», «тынахуяэтосделал».
+
+    Only long words the dictionary does not know are split, and only where a known word of two
+    letters or more comes first («ты» + «нахуя…»), or a root opens the word and a known word
+    follows («сука» + «блять»), the root being one of the rules' own forms: «вебинар» is not
+    «в» + «ебинар», nor «суккуленты» «сукку» + «ленты».
+    """
+    if len(word) < _GLUED_MIN or len(word) > _GLUED_MAX or not _CYRILLIC_WORD.match(word):
+        return None
+    if roots.is_known(word):
+        return None
+    for cut in range(2, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if roots.is_known(head) and (found := roots.root_for(tail)) is not None:
+            return found
+        if head in roots.forms and roots.is_known(tail):
+            return roots.root_for(head)
+    return None
 
 
 def _masked_rule(roots: RootRules, word: str) -> Rule | None:

@@ -12,6 +12,7 @@ from rules.text import (
     Normalized,
     Token,
     disguised_words,
+    is_sentence_start,
     joined_words,
     normalize,
     skeleton,
@@ -72,6 +73,10 @@ class Scan:
         self.vocabulary = vocabulary
         self.morph = morph
         self.tokens: list[Token] = tokenize(self.normalized)
+
+    def sentence_start(self, token: Token) -> bool:
+        """Tell whether a token opens a sentence."""
+        return is_sentence_start(self.normalized.text, token.nstart)
 
     @lazy
     def skeletons(self) -> list[str]:

@@ -22,16 +22,30 @@ from dataclasses import dataclass
 _PLAIN = re.compile(r"[\x09\x0a\x0d\x20-\x7e\u0400-\u045f«»“”„—–…№]*\Z")
 _SPECIAL = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\u0400-\u045f«»“”„—–…№]+")
 
-# Latin letters, digits and signs that stand in for Cyrillic letters inside a Cyrillic word.
+# Latin letters, digits and signs that stand in for Cyrillic letters inside a Cyrillic word: by
+# shape («xyй», «зае6ись», «н@хуй») or, for letters without a twin, by sound («пиzдец», «sука»),
+# and the Ukrainian «і», «ї». A word with one Cyrillic letter is read as Cyrillic («xyй»); a word
+# mostly in Latin is read as Latin too, among the candidates («fuсking»).
 LOOKALIKES = str.maketrans(
     {
         "a": "а", "b": "в", "c": "с", "d": "д", "e": "е", "h": "н", "k": "к", "l": "л",
         "m": "м", "n": "п", "o": "о", "p": "р", "r": "г", "t": "т", "u": "и", "x": "х",
         "y": "у", "0": "о", "3": "з", "4": "ч", "6": "б", "9": "я", "@": "а",
+        "z": "з", "s": "с", "i": "и", "v": "в", "f": "ф", "j": "й", "g": "г", "і": "и", "ї": "и",
+    }
+)  # fmt: skip
+# Cyrillic and other signs that stand in for Latin letters inside a Latin word («fuсking»,
+# «bullshіt», «sh1t», «b!tch», «a$$hole», «dumb@ss»): candidates for English roots only.
+LATIN_LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "в": "b", "с": "c", "е": "e", "н": "h", "к": "k", "м": "m", "о": "o", "р": "p",
+        "т": "t", "у": "y", "х": "x", "і": "i", "0": "o", "1": "i", "3": "e", "4": "a", "5": "s",
+        "7": "t", "@": "a", "$": "s", "!": "i", "|": "i",
     }
 )  # fmt: skip
 _HAS_CYRILLIC = re.compile(r"[а-я]")
-_HAS_LOOKALIKE = re.compile(r"[a-eh-pr-uxy0-9@]")
+_HAS_LOOKALIKE = re.compile(r"[a-z0-9@ії]")
+_LATIN_LETTER = re.compile(r"[a-z]")
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 _REPEATS = re.compile(r"(.)\1+")
 MASKS = "*#%$"
@@ -195,6 +209,10 @@ def deobfuscate(word: str) -> str:
     return word
 
 
+def _mostly_cyrillic(word: str) -> bool:
+    return len(_HAS_CYRILLIC.findall(word)) >= len(_LATIN_LETTER.findall(word))
+
+
 def skeleton(word: str) -> str:
     """Collapse every run of a repeated character: «ссука» and «сука» look alike to roots."""
     return _REPEATS.sub(r"\1", word)
@@ -312,6 +330,10 @@ _GAP_MASK = "***"  # a gap may stand for up to five letters: «п-ц» is «пи
 _EDGES = "«»\"'“”„,.:;!?()[]{}<>|/\\-_"
 _CANDIDATE = re.compile(r"[^\W\d_][^\W_*#%$@]*(?:[*#%$@]+[^\W_]*)*\Z")
 _CHUNK = re.compile(r"\S{3,40}")
+_PUNCTUATION = "«»\"'“”„,.:;!?"
+_LATIN_SIGNS = re.compile(r"(?<=[a-z])[0-9!|@$а-яі]|[0-9!|@$а-яі](?=[a-z])")
+_LATIN_EDGES = "«»\"'“”„,.:;!?()[]{}<>/\\-_"
+_LATIN_CANDIDATE = re.compile(r"[a-z][a-z*#%]*[a-z]\Z")
 
 
 def disguised_words(normalized: Normalized) -> list[Token]:
@@ -323,12 +345,19 @@ def disguised_words(normalized: Normalized) -> list[Token]:
     text = normalized.text
     found: list[Token] = []
     for match in _CHUNK.finditer(text):
+        start, end = match.span()
         chunk = match.group()
-        if not _HAS_CYRILLIC.search(chunk) or not _DRAWN_SIGNS.search(chunk):
+        core = chunk.strip(_PUNCTUATION)  # the span stops at the sentence's own punctuation
+        if not core:
             continue
-        word = _undraw(chunk)
+        start += chunk.index(core)
+        end = start + len(core)
+        chunk = core
+        if _HAS_CYRILLIC.search(chunk) and _mostly_cyrillic(chunk):
+            word = _undraw(chunk) if _DRAWN_SIGNS.search(chunk) else None
+        else:
+            word = _unlatin(chunk) if _LATIN_SIGNS.search(chunk) else None
         if word is not None and word not in _words_of(chunk):
-            start, end = match.span()
             found.append(Token(word, start, end, *normalized.span(start, end)))
     return found
 
@@ -341,6 +370,12 @@ def _undraw(chunk: str) -> str | None:
     chunk = _GAP.sub(_GAP_MASK, chunk).translate(_SIGN_LETTERS)
     word = deobfuscate(chunk)
     return word if _CANDIDATE.match(word) and _HAS_CYRILLIC.search(word) else None
+
+
+def _unlatin(chunk: str) -> str | None:
+    """Read a Latin word with signs or Cyrillic twins in it: «sh1t», «fuсking», «dumb@ss»."""
+    word = _STRETCHED.sub(r"\1", chunk.strip(_LATIN_EDGES).translate(LATIN_LOOKALIKES))
+    return word if _LATIN_CANDIDATE.match(word) else None
 
 
 def _words_of(chunk: str) -> set[str]:

@@ -16,6 +16,10 @@ _FIELDS = (
     "relative_words",
     "address_openers",
     "second_person_pronouns",
+    "person_pointers",
+    "particles",
+    "person_nouns",
+    "teams",
 )
 
 
@@ -29,6 +33,10 @@ class Vocabulary:
     relative_words: frozenset[str]
     address_openers: frozenset[str]
     second_person_pronouns: frozenset[str]
+    person_pointers: frozenset[str]
+    particles: frozenset[str]
+    person_nouns: frozenset[str]
+    teams: frozenset[str]
 
 
 def load_vocabulary(path: Path, morph: Morph) -> Vocabulary:

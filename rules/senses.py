@@ -1,0 +1,116 @@
+"""Which sense a word has here: a name or a common noun, said of a person or of a thing.
+
+Many insults are also the names of animals or things («баран», «курица», «клоун», «тормоз»), and
+Russian surnames are built on the same stems («Баранов», «Козлов», «Свиньин», «Хренов»). The
+dictionary cannot tell them apart; the sentence can:
+
+* a **name** is capitalised (not shouted in capitals) and either has a surname, first-name,
+  patronymic or place reading in pymorphy, or stands mid-sentence with the suffix of a surname;
+* a word is **said of a person** when it is set off as an address («бараны, опять…»), when a
+  pronoun, a demonstrative or a word for a person stands before it in its clause («вы там все
+  олени», «эти курицы», «ваш юрист — змея»), or when «из» and a team or a company follow
+  («курица из маркетинга»). A hyphenated compound names a thing («свинья-копилка»).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.grammar import is_vocative
+from rules.scan import Scan
+from rules.text import Token
+
+_NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn"})
+# Endings of Russian, Georgian, Armenian and Ukrainian surnames in any case.
+_SURNAME = re.compile(
+    r"(?:[оеё]в|[иы]н|ск|цк)(?:а|у|ым|ом|е|ой|ых|ыми|ого|ому|ая|ую|ий)?\Z"
+    r"|(?:дзе|швили|ян|енко|ук|юк|ич)\Z"
+)
+_CLAUSE_BREAK = re.compile(r"[.!?…()\n;:]")
+_CYRILLIC = re.compile(r"[а-я]")
+_PREDICATE_CASES = frozenset({"nomn", "ablt", "voct"})
+_ADJECTIVE = frozenset({"ADJF", "PRTF"})
+_LOOK_BACK = 4  # how many words before an insult a pointer to a person may stand
+
+
+def is_name(scan: Scan, token: Token) -> bool:
+    """Tell whether a word is written as a proper name: «Баранов», «Свиньин», «Ослову»."""
+    written = scan.original[token.start : token.end]
+    if not written[:1].isupper() or written.isupper():
+        return False
+    if any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
+        return True
+    mid_sentence = not scan.sentence_start(token)
+    return mid_sentence and _SURNAME.search(token.norm) is not None
+
+
+def said_of_person(scan: Scan, token: Token) -> bool:
+    """Tell whether an insult that is also a thing or an animal is said of a person here."""
+    if token.quoted or _in_compound(scan, token) or is_name(scan, token):
+        return False
+    if is_vocative(scan, token):
+        return True
+    return _pointer_before(scan, token) or _team_after(scan, token)
+
+
+def _in_compound(scan: Scan, token: Token) -> bool:
+    """Tell whether a hyphen joins the word to the next one: «свинья-копилка», «idiot-proof»."""
+    text = scan.normalized.text
+    end = token.nend
+    return end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha()
+
+
+def _pointer_before(scan: Scan, token: Token) -> bool:
+    """Find a pronoun, a demonstrative or a word for a person before the word, in its clause.
+
+    Right before it, or with only adjectives and particles between, the pointer agrees with the
+    word in any case: «этого старого козла», «таких козлов», «муженька козла», «ну ты и осёл».
+    Further away the pointer must be the subject and the word its predicate (nominative, or
+    instrumental after a link verb): «вы там все олени», but not «мы снимали баранов».
+    """
+    tokens = scan.tokens
+    vocabulary = scan.vocabulary
+    text = scan.normalized.text
+    later = token
+    agreeing = True  # only adjectives and particles so far between the pointer and the word
+    for earlier in reversed(tokens[max(0, token.index - _LOOK_BACK) : token.index]):
+        if _CLAUSE_BREAK.search(text, earlier.nend, later.nstart):
+            return False
+        word = earlier.norm
+        if word in vocabulary.person_pointers or word in vocabulary.person_nouns:
+            return agreeing or (_nominative(scan, earlier) and _may_be_predicate(scan, token))
+        agreeing = agreeing and (word in vocabulary.particles or _adjective(scan, earlier))
+        later = earlier
+    return False
+
+
+def _adjective(scan: Scan, token: Token) -> bool:
+    return any(_ADJECTIVE & tags for _, tags, _ in scan.morph.parse(token.norm))
+
+
+def _nominative(scan: Scan, token: Token) -> bool:
+    if not _CYRILLIC.search(token.norm):
+        return True
+    return any("nomn" in tags for _, tags, _ in scan.morph.parse(token.norm))
+
+
+def _may_be_predicate(scan: Scan, token: Token) -> bool:
+    if not _CYRILLIC.search(token.norm):
+        return True
+    return any(
+        _PREDICATE_CASES & tags and not _NAME_TAGS & tags
+        for _, tags, _ in scan.morph.parse(token.norm)
+    )
+
+
+def _team_after(scan: Scan, token: Token) -> bool:
+    """Tell whether «из» and a team or a company follow: «курица из маркетинга», «…из Громова»."""
+    tokens = scan.tokens
+    i = token.index
+    if i + 2 >= len(tokens) or tokens[i + 1].norm not in ("из", "from"):
+        return False
+    team = tokens[i + 2]
+    if team.norm in scan.vocabulary.teams:
+        return True
+    written = scan.original[team.start : team.end]
+    return written[:1].isupper() or team.norm in ("вашего", "вашей", "ваших", "your")
