@@ -46,11 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print findings as JSON")
     check.set_defaults(run=_run_check, chat="client")
 
-    evaluate = commands.add_parser("eval", help="score the checker on a labelled corpus")
-    evaluate.add_argument("corpus", type=Path, help="folder with messages.jsonl and agency.toml")
-    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
-    evaluate.add_argument("--predictions", type=Path, help="write one JSON line per message")
-    evaluate.set_defaults(run=_run_eval)
+    _add_quality(commands)
 
     bench = commands.add_parser("bench", help="measure the checker's speed")
     bench.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")
@@ -84,6 +80,23 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--days", type=int, default=90, help="how far back (default 90 days)")
     export.set_defaults(run=_run_audit_export)
     return parser
+
+
+def _add_quality(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `eval` and `train`: scoring the checker on corpora, and training its learned layer."""
+    evaluate = commands.add_parser("eval", help="score the checker on a labelled corpus")
+    evaluate.add_argument("corpus", type=Path, help="folder with messages.jsonl and agency.toml")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--predictions", type=Path, help="write one JSON line per message")
+    evaluate.set_defaults(run=_run_eval)
+
+    train = commands.add_parser("train", help="train the learned layer from labelled corpora")
+    train.add_argument(
+        "corpora", type=Path, nargs="+", help="corpus folders (messages.jsonl, agency.toml)"
+    )
+    train.add_argument("--out", type=Path, help="weights file (default: the shipped model.json)")
+    train.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds")
+    train.set_defaults(run=_run_train)
 
 
 def _add_chat(parser: argparse.ArgumentParser) -> None:
@@ -165,6 +178,28 @@ def _run_eval(args: argparse.Namespace) -> int:
             f"  (tp {figures['tp']}, fp {figures['fp']}, fn {figures['fn']})"
         )
     _say(f"  clean false alarm {result['clean_false_alarm']:.3%}")
+    return EXIT_CLEAN
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from bot.evaluate import training_examples  # noqa: PLC0415
+    from rules.loader import data_dir  # noqa: PLC0415
+    from rules.training import train  # noqa: PLC0415
+
+    checker = build_checker(learned=False)
+    examples = [
+        example for folder in args.corpora for example in training_examples(checker, folder)
+    ]
+    model = train(examples, seed=args.seed)
+    out = args.out or data_dir() / "model.json"
+    out.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True, indent=0) + "\n", "utf-8")
+    for label, entry in model["labels"].items():
+        figures = entry["cross_validated"]
+        _say(
+            f"{label:16} sure ≥ {entry['sure']:.2f}: cross-validated P {figures['precision']:.3f}"
+            f" R {figures['recall']:.3f}, {len(entry['weights'])} weights"
+        )
+    _say(f"{len(examples)} examples → {out}")
     return EXIT_CLEAN
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.config import ConfigError, load_config
 from rules import ChatKind, CheckContext, Checker, Finding, Label
+from rules.training import Example
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,14 @@ def _to_line(path: Path, number: int, raw: str) -> CorpusLine:
     except (ValueError, KeyError, TypeError) as error:
         msg = f"{path}:{number}: not a corpus line ({error!r}); see FORMAT.md"
         raise ConfigError(msg) from error
+
+
+def training_examples(checker: Checker, folder: Path) -> Iterator[Example]:
+    """Yield a corpus's scored lines as examples for `kodeks train`."""
+    checker = corpus_checker(checker, folder)
+    for line in read_corpus(folder):
+        if not line.ambiguous:
+            yield Example(line.text, CheckContext(line.chat, line.client), line.expect, checker)
 
 
 def corpus_checker(checker: Checker, folder: Path) -> Checker:

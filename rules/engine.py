@@ -9,18 +9,19 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rules.clients import ClientIndex
 from rules.grammar import compile_caps, compile_grammar, is_vocative, match_caps, match_grammar
+from rules.learned import LearnedModel, load_model
 from rules.loader import RuleSet, alternation, data_dir, load_ruleset
 from rules.mention import compile_mentions, match_mentions
 from rules.model import ChatKind, CheckContext, Client, Condition, Finding, Label, Rule, RuleKind
 from rules.morph import Morph, shared_morph
 from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
-from rules.senses import is_name, said_of_person
+from rules.senses import is_first_name_or_unknown, is_name, said_of_person
 from rules.sequences import compile_sequences, match_sequences
 from rules.text import Token
 from rules.vocabulary import Vocabulary, load_vocabulary
@@ -30,7 +31,7 @@ from rules.vocabulary import Vocabulary, load_vocabulary
 class Matcher:
     """How one family of rule kinds is compiled and matched."""
 
-    compile: Callable[[list[Rule], Morph], Any]
+    compile: Callable[[list[Rule], Morph, Vocabulary], Any]
     match: Callable[[Scan, Any], list[Hit]]
 
 
@@ -55,6 +56,7 @@ class Checker:
         morph: Morph,
         clients: Iterable[Client] = (),
         vocabulary: Vocabulary | None = None,
+        learned: LearnedModel | None = None,
     ) -> None:
         self.ruleset = ruleset
         self.morph = morph
@@ -63,6 +65,9 @@ class Checker:
         self._clause = {label: ruleset.clause_for(label).number for label in Label}
         self._compiled = {chat: self._compile(chat) for chat in ChatKind}
         self._guards = _compile_guards(ruleset.rules, morph)
+        self.learned = learned
+        # The rule each label's learned findings cite: its wording, note and severity.
+        self._learned_rules = {r.label: r for r in ruleset.rules if r.kind is RuleKind.LEARNED}
 
     def _compile(self, chat: ChatKind) -> list[tuple[Matcher, Any]]:
         """Compile, per matcher, the rules that apply in this kind of chat."""
@@ -71,10 +76,10 @@ class Checker:
             rules = [
                 r
                 for r in self.ruleset.rules
-                if MATCHERS[r.kind] is matcher and chat in r.chat_kinds
+                if MATCHERS.get(r.kind) is matcher and chat in r.chat_kinds
             ]
             if rules:
-                compiled.append((matcher, matcher.compile(rules, self.morph)))
+                compiled.append((matcher, matcher.compile(rules, self.morph, self.vocabulary)))
         return compiled
 
     def with_clients(self, clients: Iterable[Client]) -> Checker:
@@ -84,10 +89,47 @@ class Checker:
         other.clients = ClientIndex(clients, self.morph)
         return other
 
-    def check(self, text: str, context: CheckContext | None = None) -> tuple[Finding, ...]:
-        """Return the findings in `text`, in order of position."""
+    def check(
+        self, text: str, context: CheckContext | None = None, *, tentative: bool = False
+    ) -> tuple[Finding, ...]:
+        """Return the findings in `text`, in order of position.
+
+        With `tentative`, findings of the learned layer that are likely but not sure enough to
+        nudge come too, marked `tentative` (`/check` shows them as «возможно»).
+        """
         scan, hits = self._hits(text, context)
-        return self._findings(scan, hits)
+        findings = self._findings(scan, hits)
+        if self.learned is None:
+            return findings
+        return self._with_learned(scan, findings, tentative)
+
+    def scan_with_rules(
+        self, text: str, context: CheckContext | None = None
+    ) -> tuple[Scan, list[Rule]]:
+        """Return the message's scan and every rule whose hit stands (for the learned layer)."""
+        scan, hits = self._hits(text, context)
+        return scan, [rule for rule, start, end, _ in hits if self._holds(scan, rule, start, end)]
+
+    def _with_learned(
+        self, scan: Scan, findings: tuple[Finding, ...], tentative: bool
+    ) -> tuple[Finding, ...]:
+        """Add the learned layer's findings for the labels the rules did not find."""
+        assert self.learned is not None
+        found = {f.label for f in findings}
+        fired = [f.rule_id for f in findings]
+        extra = []
+        for label, probability, index in self.learned.predict(scan, fired):
+            rule = self._learned_rules.get(label)
+            model = self.learned.labels[label]
+            sure = probability >= model.sure
+            if label in found or rule is None or index is None or not (sure or tentative):
+                continue
+            token = scan.tokens[index]
+            finding = self._finding(scan.original, rule, token.start, token.end, None)
+            extra.append(replace(finding, confidence=round(probability, 3), tentative=not sure))
+        if not extra:
+            return findings
+        return tuple(sorted((*findings, *extra), key=lambda f: (f.start, f.end)))
 
     def rules_fired(self, text: str, context: CheckContext | None = None) -> frozenset[str]:
         """Return the id of every rule that fired, before overlapping findings are merged.
@@ -206,6 +248,8 @@ _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
     Condition.VOCATIVE: is_vocative,
     Condition.NOT_NAME: lambda scan, token: not is_name(scan, token),
     Condition.OF_PERSON: said_of_person,
+    Condition.CAPITALISED: lambda scan, token: scan.original[token.start : token.end][:1].isupper(),
+    Condition.PET_NAME: is_first_name_or_unknown,
 }
 
 
@@ -216,7 +260,10 @@ def _token_at(scan: Scan, start: int) -> Token | None:
     return tokens[i] if i < len(tokens) and tokens[i].start == start else None
 
 
-def build_checker(clients: Iterable[Client] = (), morph: Morph | None = None) -> Checker:
-    """Load the shipped rules and build a checker for a client registry."""
+def build_checker(
+    clients: Iterable[Client] = (), morph: Morph | None = None, *, learned: bool = True
+) -> Checker:
+    """Load the shipped rules (and the learned layer, unless told not to) for a registry."""
     morph = morph or shared_morph()
-    return Checker(load_ruleset(is_lemma=morph.is_lemma), morph, clients)
+    model = load_model(data_dir() / "model.json") if learned else None
+    return Checker(load_ruleset(is_lemma=morph.is_lemma), morph, clients, learned=model)

@@ -27,6 +27,7 @@ from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
 from rules.text import Token, is_sentence_start, next_char, prev_char
+from rules.vocabulary import Vocabulary
 
 # Endings a «ты»-form can have («скинешь», «подскажи», «открой», «брось», «займись»), and the
 # ones among them only other words have (adjectives, reflexive infinitives): no analysis needed.
@@ -45,6 +46,9 @@ _IMPERATIVE = "impr"
 # «как не крути» is the common misspelling of concessive «как ни крути».
 _CONCESSIVE_OPENERS = frozenset({"как", "куда", "где", "сколько", "что", "кто", "когда", "чем"})
 _NEGATION = "не"
+# Subjects after an imperative that make it a condition, not an address.
+_CONDITIONAL_SUBJECTS = frozenset({"вы", "он", "она", "они", "мы", "я", "бы"})
+_CLAUSE_END = re.compile(r"[.!?…\n]")
 _CONCESSIVE = "ни"
 # A form whose «ты» reading has less than this share of pymorphy's score is never a «ты»-form,
 # whatever follows: «пожалуй» (пожаловать), «при» (переть), «день» (деть).
@@ -108,8 +112,9 @@ class CompiledGrammar:
         return found
 
 
-def compile_grammar(rules: list[Rule], morph: Morph) -> CompiledGrammar:
+def compile_grammar(rules: list[Rule], morph: Morph, vocabulary: Vocabulary) -> CompiledGrammar:
     """Parse patterns like "VERB impr sing" into sets of grammemes; compile the exceptions."""
+    del vocabulary
     return CompiledGrammar(
         tuple(
             GrammarRule(
@@ -191,10 +196,40 @@ def _form(
 
 
 def _counts(scan: Scan, token: Token, form: _Form) -> bool:
-    """Tell whether a «ты»-form found in the dictionary addresses someone here."""
-    if form.contested and not _settled_by_context(scan, token, form):
+    """Tell whether a «ты»-form found in the dictionary addresses someone here.
+
+    A word the dictionary does not know is only pymorphy's guess («Нуари», «Гелби» read as
+    imperatives): written with a capital it is a name, and in lower case only the context can
+    make it a «ты»-form («чекни плиз»).
+    """
+    guessed = not scan.morph.is_known(token.norm)
+    if guessed and scan.original[token.start : token.end][:1].isupper():
+        return False
+    if (form.contested or guessed) and not _settled_by_context(scan, token, form):
+        return False
+    if _conditional(scan, token, form.tags) or _generic_negation(scan, token, form.tags):
         return False
     return not _generic_clause(scan, token, form.tags)
+
+
+def _conditional(scan: Scan, token: Token, tags: frozenset[str]) -> bool:
+    """Tell whether an imperative opens a condition: «прочитай вы презентацию», «будь вы»."""
+    if _IMPERATIVE not in tags or token.index + 1 >= len(scan.tokens):
+        return False
+    return scan.tokens[token.index + 1].norm in _CONDITIONAL_SUBJECTS
+
+
+def _generic_negation(scan: Scan, token: Token, tags: frozenset[str]) -> bool:
+    """Tell whether a negated «ты»-verb speaks of anyone: «спасибо не дождёшься».
+
+    Only in a statement with no «ты» written: «не пришлёшь?» asks the reader.
+    """
+    if "indc" not in tags or scan.addressed or token.index == 0:
+        return False
+    if scan.tokens[token.index - 1].norm != _NEGATION:
+        return False
+    end = _CLAUSE_END.search(scan.normalized.text, token.nend)
+    return end is None or end.group() != "?"
 
 
 def _settled_by_context(scan: Scan, token: Token, form: _Form) -> bool:
@@ -258,9 +293,9 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     )
 
 
-def compile_caps(rules: list[Rule], morph: Morph) -> tuple[Rule, ...]:
+def compile_caps(rules: list[Rule], morph: Morph, vocabulary: Vocabulary) -> tuple[Rule, ...]:
     """Caps rules need nothing compiled."""
-    del morph
+    del morph, vocabulary
     return tuple(rules)
 
 

@@ -211,7 +211,7 @@ def _enum(kind: type[_E], value: Any, where: str) -> _E:
 
 
 def _check_patterns(where: str, rule: Rule, is_lemma: Callable[[str], bool] | None) -> None:
-    if not rule.patterns and rule.kind is not RuleKind.CAPS:
+    if not rule.patterns and rule.kind not in (RuleKind.CAPS, RuleKind.LEARNED):
         msg = f"{where}: 'patterns' is empty; a {rule.kind} rule needs at least one"
         raise RulesError(msg)
     # Exceptions are regexes for every kind that has them; root patterns are regexes too.

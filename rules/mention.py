@@ -20,6 +20,7 @@ from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
 from rules.sequences import SequenceIndex, compile_phrase, match_at
+from rules.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +35,15 @@ class MentionRule:
 _YEAR = re.compile(r"(?:19|20)\d\d\Z")
 
 
-def compile_mentions(rules: list[Rule], morph: Morph) -> tuple[MentionRule, ...]:
+def compile_mentions(
+    rules: list[Rule], morph: Morph, vocabulary: Vocabulary
+) -> tuple[MentionRule, ...]:
     """Compile each rule's cue patterns and its exceptions."""
     compiled = []
     for rule in rules:
         index = SequenceIndex()
         for pattern in rule.patterns:
-            index.add(compile_phrase(rule, pattern, morph))
+            index.add(compile_phrase(rule, pattern, morph, vocabulary.classes))
         compiled.append(MentionRule(rule, index, alternation(rule.exceptions)))
     return tuple(compiled)
 

@@ -31,6 +31,7 @@ class RuleKind(StrEnum):
     GRAMMAR = "grammar"  # morphological tags (second person singular)
     CAPS = "caps"  # shouting in capitals
     MENTION = "mention"  # another client of the registry named with a commercial detail
+    LEARNED = "learned"  # the wording of the learned layer's findings (no patterns)
 
 
 class Severity(StrEnum):
@@ -49,6 +50,8 @@ class Condition(StrEnum):
     VOCATIVE = "vocative"  # the word is set off as an address («зай, …»)
     NOT_NAME = "not_name"  # the word is not a proper name («Баранов», «Хренов», «Ебралидзе»)
     OF_PERSON = "of_person"  # said of a person («эти бараны»), not of an animal or a thing
+    CAPITALISED = "capitalised"  # written with a capital letter, as a name is («Юлечка»)
+    PET_NAME = "pet_name"  # a first name to the dictionary, or a word it does not know
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +126,5 @@ class Finding:
     excerpt: str
     suggestion: str | None = None
     note: str = ""
+    confidence: float = 1.0  # the learned layer's probability; rules are sure
+    tentative: bool = False  # likely, not sure enough to nudge: `/check` says «возможно»

@@ -23,6 +23,7 @@ from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
 from rules.text import MASKS, skeleton
+from rules.vocabulary import Vocabulary
 
 _MASK_RUN = re.compile(r"[*#%$]+")
 _MAT_INITIALS = frozenset("хпбе")
@@ -95,7 +96,15 @@ class RootRules:
         return cache[word]
 
 
-def compile_roots(rules: list[Rule], morph: Morph) -> RootRules:
+def compile_roots(rules: list[Rule], morph: Morph, vocabulary: Vocabulary) -> tuple[RootRules, ...]:
+    """Compile the root rules of each label apart: a word may break more than one clause
+    («хули» is мат, «Юлечка» a pet name), but within a label the first rule that matches wins."""
+    del vocabulary
+    labels = dict.fromkeys(rule.label for rule in rules)
+    return tuple(_compile_group([r for r in rules if r.label is label], morph) for label in labels)
+
+
+def _compile_group(rules: list[Rule], morph: Morph) -> RootRules:
     """Compile root patterns and exceptions; expand each rule's `forms` for masked words."""
     compiled = []
     lexicon: dict[str, list[tuple[str, Rule]]] = {}
@@ -155,10 +164,13 @@ def _in_context(scan: Scan, index: int, context: re.Pattern[str]) -> bool:
     return context.search(f"{before} {skeletons[index]} {after}") is not None
 
 
-def match_roots(scan: Scan, roots: RootRules) -> list[Hit]:
-    """Find obscene roots in words, in masked words and in letters written apart."""
-    hits = _word_hits(scan, roots)
-    hits.extend(_candidate_hits(scan, roots, hits))
+def match_roots(scan: Scan, groups: tuple[RootRules, ...]) -> list[Hit]:
+    """Find roots in words, in masked words and in letters written apart or drawn with signs."""
+    hits: list[Hit] = []
+    for roots in groups:
+        found = _word_hits(scan, roots)
+        found.extend(_candidate_hits(scan, roots, found))
+        hits.extend(found)
     return hits
 
 

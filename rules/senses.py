@@ -44,6 +44,13 @@ def is_name(scan: Scan, token: Token) -> bool:
     return mid_sentence and _SURNAME.search(token.norm) is not None
 
 
+def is_first_name_or_unknown(scan: Scan, token: Token) -> bool:
+    """Tell whether a word is a first name to the dictionary, or a word it does not know."""
+    if not scan.morph.is_known(token.norm):
+        return True
+    return any("Name" in tags for _, tags, _ in scan.morph.parse(token.norm))
+
+
 def said_of_person(scan: Scan, token: Token) -> bool:
     """Tell whether an insult that is also a thing or an animal is said of a person here."""
     if token.quoted or _in_compound(scan, token) or is_name(scan, token):

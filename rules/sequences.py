@@ -6,7 +6,8 @@ small insertions («как я, кажется, уже говорил») still ma
 
 A phrase pattern is a space-separated list of slots:
 
-* `a|b|c*|<number>`: any form of the lemmas `a` or `b`, a word starting with `c`, any figure;
+* `a|b|c*|@k|<number>`: any form of the lemmas `a` or `b`, a word starting with `c`, any word of
+  the class `k` of vocabulary.toml, any figure;
   a trailing `?` makes the slot optional.
 * `!a|b`: a word that must NOT stand next to the neighbouring slot. Before a slot it looks at the
   word right before that slot's match (`!не понимать` leaves «не понимаю» alone); at the end of
@@ -17,6 +18,7 @@ A phrase pattern is a space-separated list of slots:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from rules.errors import RulesError
@@ -24,8 +26,12 @@ from rules.model import Rule, RuleKind
 from rules.morph import Morph
 from rules.scan import Hit, Scan
 from rules.text import Token, is_sentence_start
+from rules.vocabulary import Vocabulary
 
 NUMBER_SLOT = "<number>"
+CLASS_SIGN = "@"
+Classes = Mapping[str, frozenset[str]]
+_NO_CLASSES: Classes = {}
 SENTENCE_START = "^"
 _HAS_DIGIT = re.compile(r"\d")
 _NONE: list[Sequence] = []  # shared and never changed: the look-up of a word no rule starts with
@@ -78,8 +84,8 @@ class Sequence:
     key: frozenset[str] | None = None
 
 
-def compile_slot(text: str, morph: Morph) -> Slot:
-    """Compile `a|b|c*|<number>` (with `?` at the end for an optional slot) into a Slot."""
+def compile_slot(text: str, morph: Morph, classes: Classes = _NO_CLASSES) -> Slot:
+    """Compile `a|b|c*|@class|<number>` (`?` at the end: optional) into a Slot."""
     optional = text.endswith("?") and len(text) > 1
     text = text.rstrip("?") if optional else text
     forms: set[str] = set()
@@ -90,12 +96,25 @@ def compile_slot(text: str, morph: Morph) -> Slot:
             number = True
         elif alt.endswith("*"):
             prefixes.append(alt[:-1].lower().replace("ё", "е"))
+        elif alt.startswith(CLASS_SIGN) and len(alt) > 1:
+            forms.update(_class_forms(alt[1:], classes))
         else:
             forms.update(morph.forms(alt))
     return Slot(frozenset(forms), tuple(prefixes), number, optional)
 
 
-def compile_phrase(rule: Rule, pattern: str, morph: Morph) -> Sequence:
+def _class_forms(name: str, classes: Classes) -> frozenset[str]:
+    try:
+        return classes[name]
+    except KeyError:
+        known = ", ".join(sorted(classes)) or "none"
+        msg = f"'@{name}' names no class of vocabulary.toml [classes]; known: {known}"
+        raise RulesError(msg) from None
+
+
+def compile_phrase(
+    rule: Rule, pattern: str, morph: Morph, classes: Classes = _NO_CLASSES
+) -> Sequence:
     """Compile a phrase pattern (slots, `!` negative slots, a leading `^`) into a Sequence."""
     parts = pattern.split()
     sentence_start = bool(parts) and parts[0] == SENTENCE_START
@@ -108,9 +127,9 @@ def compile_phrase(rule: Rule, pattern: str, morph: Morph) -> Sequence:
             if pending is not None:
                 msg = f"{rule.id}: '{pattern}' has two negative slots in a row; join them with |"
                 raise RulesError(msg)
-            pending = compile_slot(part[1:], morph)
+            pending = compile_slot(part[1:], morph, classes)
             continue
-        slot = compile_slot(part, morph)
+        slot = compile_slot(part, morph, classes)
         if pending is not None:
             slot = replace(slot, not_before=pending)
             pending = None
@@ -201,15 +220,16 @@ class SequenceIndex:
         return found
 
 
-def compile_sequences(rules: list[Rule], morph: Morph) -> SequenceIndex:
+def compile_sequences(rules: list[Rule], morph: Morph, vocabulary: Vocabulary) -> SequenceIndex:
     """Index every lemma rule's lemmas and every phrase rule's patterns."""
+    classes = vocabulary.classes
     index = SequenceIndex()
     for rule in rules:
         for pattern in rule.patterns:
             if rule.kind is RuleKind.LEMMA:
-                index.add(Sequence(rule, (compile_slot(pattern, morph),)))
+                index.add(Sequence(rule, (compile_slot(pattern, morph, classes),)))
             else:
-                index.add(compile_phrase(rule, pattern, morph))
+                index.add(compile_phrase(rule, pattern, morph, classes))
     index.build_gates()
     return index
 

@@ -57,7 +57,11 @@ _WORD = re.compile(r"[*#$%]{0,3}[^\W_]+(?:[@*#$%]+[^\W_]*)*")
 _FRAGMENTS = re.compile(
     r"(?<![^\W_])[^\W\d_]{1,3}(?:[\s.\-_,·|/\\]{1,2}[^\W\d_]{1,3}){1,8}(?![^\W_])"
 )
-_QUOTES = re.compile(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"]*\"")
+# English writes quotes as single quotes too ('this app is garbage'); an apostrophe inside a word
+# («don't») opens nothing, since a quote must follow a space or a sign, not a letter.
+_QUOTES = re.compile(
+    r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"]*\"|(?<![^\W_])'[^'\n]{1,200}'(?![^\W_])"
+)
 _SENTENCE_END = frozenset(".!?…\n")
 # raw word → (de-obfuscated word, masked): words repeat, so most are looked up, not redone.
 _WORDS: dict[str, tuple[str, bool]] = {}
@@ -267,7 +271,7 @@ def tokenize(normalized: Normalized) -> list[Token]:
             tokens.append(Token(known[0], start, end, first, last, known[1], index))
         else:
             tokens.append(Token(known[0], start, end, start, end, known[1], index))
-    if tokens and ('"' in text or "«" in text or "“" in text or "„" in text):
+    if tokens and ('"' in text or "«" in text or "“" in text or "„" in text or "'" in text):
         _mark_quoted(text, tokens)
     return tokens
 

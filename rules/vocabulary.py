@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules.errors import RulesError
@@ -37,6 +37,9 @@ class Vocabulary:
     particles: frozenset[str]
     person_nouns: frozenset[str]
     teams: frozenset[str]
+    # class name → every form of its lemmas, and each form → the classes it falls in
+    classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_vocabulary(path: Path, morph: Morph) -> Vocabulary:
@@ -54,4 +57,23 @@ def load_vocabulary(path: Path, morph: Morph) -> Vocabulary:
         name: frozenset(form for lemma in data[name] for form in morph.forms(str(lemma)))
         for name in _FIELDS
     }
-    return Vocabulary(**expanded)
+    classes = _classes(path, data.get("classes", {}), morph)
+    return Vocabulary(**expanded, classes=classes, class_of=_class_index(classes))
+
+
+def _classes(path: Path, table: object, morph: Morph) -> dict[str, frozenset[str]]:
+    if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+        msg = f"{path}: [classes] must map each class name to an array of lemmas"
+        raise RulesError(msg)
+    return {
+        str(name): frozenset(form for lemma in lemmas for form in morph.forms(str(lemma)))
+        for name, lemmas in table.items()
+    }
+
+
+def _class_index(classes: dict[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for name, forms in classes.items():
+        for form in forms:
+            index.setdefault(form, []).append(name)
+    return {form: tuple(names) for form, names in index.items()}

@@ -30,9 +30,9 @@ def _matches(checker: Checker, rule: Rule, text: str, client: str | None = None)
         checker.morph,
     )
     if rule.kind is RuleKind.MENTION:
-        hits = match_mentions(scan, compile_mentions([rule], checker.morph))
+        hits = match_mentions(scan, compile_mentions([rule], checker.morph, checker.vocabulary))
     else:
-        hits = match_sequences(scan, compile_sequences([rule], checker.morph))
+        hits = match_sequences(scan, compile_sequences([rule], checker.morph, checker.vocabulary))
     return [text[start:end] for _, start, end, _ in hits]
 
 
@@ -100,7 +100,7 @@ def test_mention_cues_may_be_phrases(checker: Checker) -> None:
 
 def test_a_gate_passes_over_a_word_whose_phrases_all_lack_their_key(checker: Checker) -> None:
     rule = _rule("мне все равно какой", "мне без разница", "мне то что")
-    index = compile_sequences([rule], checker.morph)
+    index = compile_sequences([rule], checker.morph, checker.vocabulary)
     assert "мне" in index.gates
     assert _matches(checker, rule, "мне всё равно, какой шрифт")
     assert _matches(checker, rule, "а мне-то что")
@@ -109,7 +109,7 @@ def test_a_gate_passes_over_a_word_whose_phrases_all_lack_their_key(checker: Che
 
 def test_no_gate_when_a_phrase_of_the_word_has_no_key(checker: Checker) -> None:
     rule = _rule("мне", "мне все равно какой", kind=RuleKind.PHRASE)
-    index = compile_sequences([rule], checker.morph)
+    index = compile_sequences([rule], checker.morph, checker.vocabulary)
     assert "мне" not in index.gates
     assert _matches(checker, rule, "мне нужно два файла") == ["мне"]
 

@@ -1,0 +1,145 @@
+"""Train the learned layer (`learned.py`) from labelled corpora: `kodeks train`.
+
+A build step, not part of the checker: it needs scikit-learn (the `train` extra), the checker
+does not. Reproducible: the folds are seeded, features sorted, the weights rounded and written
+with sorted keys, so the same corpus gives the same file byte for byte.
+
+Per label, a logistic regression over the features of the messages where the label can be
+found at all (familiarity and confidentiality only in client chats). The score above which a
+finding nudges (`sure`) is chosen from out-of-fold predictions, as the lowest score at which what
+the model finds beyond the rules keeps `precision` on the training corpus; `maybe` (what `/check`
+shows as «возможно») keeps `maybe_precision`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rules.engine import Checker
+from rules.learned import FEATURE_VERSION, applies, features
+from rules.model import CheckContext, Label
+
+_FOLDS = 5
+# Rudeness is a matter of words (мат, insults), which the rules know by root and lemma; a model
+# of it learns the topics of rude comments and nudges their polite paraphrases.
+LEARNED_LABELS = (Label.FAMILIARITY, Label.CONDESCENSION, Label.CONFIDENTIALITY)
+_MIN_WEIGHT = 0.02  # smaller weights change no decision; leaving them out keeps the file small
+_THRESHOLDS = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled message, with the checker that knows its corpus's clients."""
+
+    text: str
+    context: CheckContext
+    expect: frozenset[str]
+    checker: Checker
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    features: dict[str, float]
+    positive: bool
+    by_rules: bool  # the rules alone find the label here
+
+
+def train(
+    examples: Iterable[Example],
+    *,
+    precision: float = 0.95,
+    maybe_precision: float = 0.8,
+    regularisation: float = 1.0,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Train one model per label and return the weights file's content."""
+    featurized = [_featurize(example) for example in examples]
+    labels = {}
+    for label in LEARNED_LABELS:
+        rows = [row[label] for row in featurized if label in row]
+        labels[label.value] = _train_label(rows, precision, maybe_precision, regularisation, seed)
+    return {
+        "feature_version": FEATURE_VERSION,
+        "seed": seed,
+        "precision": precision,
+        "examples": len(featurized),
+        "labels": labels,
+    }
+
+
+def _featurize(example: Example) -> dict[Label, _Row]:
+    checker = example.checker
+    scan, fired = checker.scan_with_rules(example.text, example.context)
+    names = {feature.name: 1.0 for feature in features(scan, (rule.id for rule in fired))}
+    found = {rule.label for rule in fired}
+    return {
+        label: _Row(names, label.value in example.expect, label in found)
+        for label in Label
+        if applies(label, scan)
+    }
+
+
+def _train_label(
+    rows: Sequence[_Row], precision: float, maybe_precision: float, c: float, seed: int
+) -> dict[str, Any]:
+    from sklearn.feature_extraction import DictVectorizer  # noqa: PLC0415 - a build-time extra
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+    from sklearn.model_selection import StratifiedKFold  # noqa: PLC0415
+
+    targets = [row.positive for row in rows]
+    scores = [0.0] * len(rows)
+    folds = StratifiedKFold(_FOLDS, shuffle=True, random_state=seed)
+    for fit, held in folds.split(rows, targets):
+        vectorizer = DictVectorizer()
+        model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+        matrix = vectorizer.fit_transform([rows[i].features for i in fit])
+        model.fit(matrix, [targets[i] for i in fit])
+        probabilities = model.predict_proba(vectorizer.transform([rows[i].features for i in held]))
+        for i, p in zip(held, probabilities[:, 1], strict=True):
+            scores[i] = float(p)
+    vectorizer = DictVectorizer(sort=True)
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    model.fit(vectorizer.fit_transform([row.features for row in rows]), targets)
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
+        if abs(w) >= _MIN_WEIGHT
+    }
+    sure, sure_figures = _threshold(rows, scores, precision)
+    maybe, _ = _threshold(rows, scores, maybe_precision)
+    return {
+        "bias": round(float(model.intercept_[0]), 4),
+        "sure": sure,
+        "maybe": min(maybe, sure),
+        "cross_validated": sure_figures,
+        "weights": weights,
+    }
+
+
+def _threshold(
+    rows: Sequence[_Row], scores: Sequence[float], precision: float
+) -> tuple[float, dict[str, float]]:
+    """Find the lowest score at which what the model adds to the rules keeps `precision`."""
+    for threshold in _THRESHOLDS:
+        added = [
+            row.positive
+            for row, score in zip(rows, scores, strict=True)
+            if not row.by_rules and score >= threshold
+        ]
+        if added and sum(added) / len(added) >= precision:
+            return threshold, _figures(rows, scores, threshold)
+    return 1.0, _figures(rows, scores, 1.0)
+
+
+def _figures(rows: Sequence[_Row], scores: Sequence[float], threshold: float) -> dict[str, float]:
+    tp = fp = fn = 0
+    for row, score in zip(rows, scores, strict=True):
+        found = row.by_rules or score >= threshold
+        tp += found and row.positive
+        fp += found and not row.positive
+        fn += not found and row.positive
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "threshold": threshold}

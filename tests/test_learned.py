@@ -1,0 +1,70 @@
+"""The learned layer: its features, its scores and a reproducible `kodeks train`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.evaluate import training_examples
+from rules import ChatKind, CheckContext, Checker, Client, build_checker
+from rules.learned import FEATURE_VERSION, Feature, LabelModel, features, load_model
+from rules.model import Label
+from rules.training import train
+
+PROBE = Path(__file__).parent / "data" / "probe"
+
+
+def test_names_of_clients_never_become_features(checker: Checker) -> None:
+    scan, _ = checker.scan_with_rules(
+        "Ромашка урезала бюджет, а Лисичкин нет", CheckContext(ChatKind.CLIENT, "Ласточка")
+    )
+    names = {f.name for f in features(scan)}
+    assert "w:<client>" in names
+    assert not any("ромашк" in name or "лисичкин" in name for name in names)
+
+
+def test_classes_of_the_vocabulary_are_features(checker: Checker) -> None:
+    scan, _ = checker.scan_with_rules("у нас сокращения", CheckContext(ChatKind.CLIENT))
+    names = {f.name for f in features(scan)}
+    assert {"k:agency_self", "k:trouble", "kk:agency_self+trouble"} <= names
+
+
+def test_a_score_never_overflows() -> None:
+    model = LabelModel(bias=0.0, weights={"w:x": -50.0, "w:y": 50.0}, sure=0.9, maybe=0.5)
+    low, _ = model.score([Feature("w:x")] * 100)
+    high, token = model.score([Feature("w:y", 3)] * 100)
+    assert low == 0.0 or low < 1e-300
+    assert high == 1.0
+    assert token == 3
+
+
+def test_a_model_for_other_features_is_not_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"feature_version": FEATURE_VERSION + 1, "labels": {}}))
+    assert load_model(path) is None
+    assert load_model(tmp_path / "missing.json") is None
+
+
+def test_training_is_reproducible() -> None:
+    checker = build_checker(learned=False)
+    first = train(list(training_examples(checker, PROBE)), seed=3)
+    second = train(list(training_examples(checker, PROBE)), seed=3)
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert set(first["labels"]) == {"familiarity", "condescension", "confidentiality"}
+    for entry in first["labels"].values():
+        assert entry["weights"]
+        assert 0.0 < entry["maybe"] <= entry["sure"] <= 1.0
+
+
+def test_likely_findings_come_only_when_asked_for() -> None:
+    checker = build_checker([Client("Ромашка")])
+    text = "Денис на больничном, у него что-то с сердцем."
+    context = CheckContext(ChatKind.CLIENT, "Ромашка")
+    asked = checker.check(text, context, tentative=True)
+    learned = [f for f in asked if f.rule_id == "conf-learned"]
+    assert learned and learned[0].label is Label.CONFIDENTIALITY
+    sure = [f for f in checker.check(text, context) if f.rule_id == "conf-learned"]
+    assert all(not f.tentative for f in sure)
+    model = checker.learned
+    assert model is not None
+    assert all(f.tentative == (f.confidence < model.labels[f.label].sure) for f in asked)
