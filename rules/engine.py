@@ -23,6 +23,7 @@ from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
 from rules.senses import is_first_name_or_unknown, is_name, said_of_person
 from rules.sequences import compile_sequences, match_sequences
+from rules.suffixes import compile_suffixes, match_suffixes
 from rules.text import Token
 from rules.vocabulary import Vocabulary, load_vocabulary
 
@@ -44,6 +45,7 @@ MATCHERS: dict[RuleKind, Matcher] = {
     RuleKind.GRAMMAR: Matcher(compile_grammar, match_grammar),
     RuleKind.CAPS: Matcher(compile_caps, match_caps),
     RuleKind.MENTION: Matcher(compile_mentions, match_mentions),
+    RuleKind.SUFFIX: Matcher(compile_suffixes, match_suffixes),
 }
 
 

@@ -17,13 +17,13 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rules.model import ChatKind, Label
+from rules.morph import Morph
 from rules.scan import Scan
-from rules.text import Token
 
 # Bump when the features change: a model trained on other features must not be loaded.
 FEATURE_VERSION = 1
@@ -33,83 +33,93 @@ _DIGIT = re.compile(r"\d")
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr"})
 # Tokens that say nothing on their own and would only add noise to the pairs.
 _NUMBER, _CLIENT, _NAME = "<num>", "<client>", "<name>"
+_NORMAL: dict[str, tuple[str, bool]] = {}  # word → (normal form, may be a name)
+_NORMAL_CACHE_SIZE = 100_000
 
 
-@dataclass(frozen=True, slots=True)
-class Feature:
-    """One feature of a message, and the token it comes from (None for a cue of the whole)."""
-
-    name: str
-    token: int | None = None
+Features = dict[str, int | None]  # each feature once, with the token of its first occurrence
 
 
-def features(scan: Scan, fired: Iterable[str] = ()) -> list[Feature]:
-    """Work out the features of one message: lemmas, lemma pairs and cues."""
-    words = _words(scan)
-    found = [Feature(f"w:{word}", i) for i, word in words]
-    for (i, first), (j, second) in itertools.pairwise(words):
-        if j == i + 1:
-            found.append(Feature(f"b:{first}_{second}", i))
-    found.extend(_class_features(scan))
-    found.extend(Feature(f"c:{cue}") for cue in _cues(scan))
-    found.extend(Feature(f"r:{_family(rule)}") for rule in set(fired))
-    return _first_of_each(found)
+def features(scan: Scan, fired: Iterable[str] = ()) -> Features:
+    """Work out the features of one message: lemmas, lemma pairs, classes and cues.
 
-
-def _first_of_each(found: list[Feature]) -> list[Feature]:
-    """Keep each feature once, at its first token: the model was trained on presence, not counts
-    (a word said a thousand times weighs what it weighs once)."""
-    seen: set[str] = set()
-    unique = []
-    for feature in found:
-        if feature.name not in seen:
-            seen.add(feature.name)
-            unique.append(feature)
-    return unique
+    Each feature counts once, at its first token: the model was trained on presence, not counts
+    (a word said a thousand times weighs what it weighs once).
+    """
+    found: Features = {}
+    add = found.setdefault
+    previous, previous_index = "", -2
+    for index, word in _words(scan):
+        add("w:" + word, index)
+        if index == previous_index + 1:
+            add("b:" + previous + "_" + word, previous_index)
+        previous, previous_index = word, index
+    _add_classes(scan, found)
+    for cue in _cues(scan):
+        add("c:" + cue, None)
+    for rule in fired:
+        add("r:" + _family(rule), None)
+    return found
 
 
 def _words(scan: Scan) -> list[tuple[int, str]]:
     """Return (token index, normal form) for every token outside quotes."""
-    clients = {i for m in scan.mentions for i in range(m.first, m.last + 1)}
+    clients = (
+        {i for m in scan.mentions for i in range(m.first, m.last + 1)} if scan.mentions else ()
+    )
+    morph = scan.morph
+    original = scan.original
     words = []
-    for token in scan.tokens:
-        if not token.quoted:
-            words.append((token.index, _normal(scan, token, clients)))
-    return words
-
-
-def _normal(scan: Scan, token: Token, clients: set[int]) -> str:
-    word = token.norm
-    if token.index in clients:
-        return _CLIENT
-    if _DIGIT.search(word) and not _CYRILLIC.search(word) and not _LATIN.search(word):
-        return _NUMBER
-    if _CYRILLIC.search(word):
-        readings = scan.morph.parse(word)
-        if not readings:
-            return word
-        lemma, tags, _ = readings[0]
-        written = scan.original[token.start : token.end]
-        if _NAME_TAGS & tags and written[:1].isupper():
-            return _NAME
-        return lemma
-    return word.rstrip("s") if len(word) > 3 else word
-
-
-def _class_features(scan: Scan) -> list[Feature]:
-    """Each class of vocabulary.toml a word falls in, and each pair of classes that meet."""
-    class_of = scan.vocabulary.class_of
-    found = []
-    seen: set[str] = set()
     for token in scan.tokens:
         if token.quoted:
             continue
-        for name in class_of.get(token.norm, ()):
-            found.append(Feature(f"k:{name}", token.index))
-            seen.add(name)
-    ordered = sorted(seen)
-    found.extend(Feature(f"kk:{a}+{b}") for a, b in itertools.combinations(ordered, 2))
-    return found
+        if token.index in clients:
+            words.append((token.index, _CLIENT))
+            continue
+        lemma, may_be_name = _normal(morph, token.norm)
+        if may_be_name and original[token.start : token.start + 1].isupper():
+            lemma = _NAME
+        words.append((token.index, lemma))
+    return words
+
+
+def _normal(morph: Morph, word: str) -> tuple[str, bool]:
+    """Return a word's normal form, and whether it may be a person's name (cached by word)."""
+    known = _NORMAL.get(word)
+    if known is not None:
+        return known
+    if _CYRILLIC.search(word):
+        readings = morph.parse(word)
+        if readings:
+            lemma, tags, _ = readings[0]
+            known = (lemma, bool(_NAME_TAGS & tags))
+        else:
+            known = (word, False)
+    elif _DIGIT.search(word) and not _LATIN.search(word):
+        known = (_NUMBER, False)
+    else:
+        known = (word.rstrip("s") if len(word) > 3 else word, False)
+    if len(_NORMAL) >= _NORMAL_CACHE_SIZE:
+        _NORMAL.clear()
+    _NORMAL[word] = known
+    return known
+
+
+def _add_classes(scan: Scan, found: Features) -> None:
+    """Add each class of vocabulary.toml a word falls in, and each pair of classes that meet."""
+    class_of = scan.vocabulary.class_of
+    seen: list[str] = []
+    for token in scan.tokens:
+        names = class_of.get(token.norm)
+        if names is None or token.quoted:
+            continue
+        for name in names:
+            if name not in seen:
+                seen.append(name)
+                found.setdefault("k:" + name, token.index)
+    seen.sort()
+    for first, second in itertools.combinations(seen, 2):
+        found.setdefault("kk:" + first + "+" + second, None)
 
 
 def _cues(scan: Scan) -> list[str]:
@@ -144,18 +154,18 @@ class LabelModel:
     sure: float  # a finding that nudges
     maybe: float  # a finding `/check` shows as «возможно»
 
-    def score(self, found: Sequence[Feature]) -> tuple[float, int | None]:
+    def score(self, found: Features) -> tuple[float, int | None]:
         """Return the probability of the label and the token of its strongest cue."""
         total = self.bias
         best, strongest = 0.0, None
         weights = self.weights
-        for feature in found:
-            weight = weights.get(feature.name)
+        for name, token in found.items():
+            weight = weights.get(name)
             if weight is None:
                 continue
             total += weight
-            if feature.token is not None and weight > best:
-                best, strongest = weight, feature.token
+            if token is not None and weight > best:
+                best, strongest = weight, token
         return _sigmoid(total), strongest
 
 
@@ -167,22 +177,48 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-@dataclass(frozen=True, slots=True)
 class LearnedModel:
-    """One linear model per label, applied where the label applies."""
+    """One linear model per label, applied where the label applies.
 
-    labels: dict[Label, LabelModel]
+    The labels' weights are joined into one table, feature → a weight per label, so a message
+    costs one look-up per feature whatever the number of labels.
+    """
+
+    def __init__(self, labels: dict[Label, LabelModel]) -> None:
+        self.labels = labels
+        self._order = tuple(labels)
+        table: dict[str, list[float]] = {}
+        for k, model in enumerate(labels.values()):
+            for name, weight in model.weights.items():
+                table.setdefault(name, [0.0] * len(labels))[k] = weight
+        self._table = {name: tuple(weights) for name, weights in table.items()}
 
     def predict(self, scan: Scan, fired: Iterable[str]) -> list[tuple[Label, float, int | None]]:
         """Return (label, probability, token of the strongest cue) above each `maybe` score."""
-        found = features(scan, fired)
-        results: list[tuple[Label, float, int | None]] = []
-        for label, model in self.labels.items():
-            if not applies(label, scan):
+        wanted = [k for k, label in enumerate(self._order) if applies(label, scan)]
+        if not wanted:
+            return []
+        totals = [self.labels[label].bias for label in self._order]
+        # per label, what the features anchored at each token add up to: the strongest cue is
+        # the token that adds most (a word with the pairs and classes it opens)
+        by_token: list[dict[int, float]] = [{} for _ in totals]
+        table = self._table
+        for name, token in features(scan, fired).items():
+            weights = table.get(name)
+            if weights is None:
                 continue
-            probability, token = model.score(found)
-            if probability >= model.maybe and token is not None:
-                results.append((label, probability, token))
+            for k in wanted:
+                weight = weights[k]
+                totals[k] += weight
+                if token is not None:
+                    by_token[k][token] = by_token[k].get(token, 0.0) + weight
+        results = []
+        for k in wanted:
+            label = self._order[k]
+            probability = _sigmoid(totals[k])
+            if probability >= self.labels[label].maybe and by_token[k]:
+                strongest = max(by_token[k], key=by_token[k].__getitem__)
+                results.append((label, probability, strongest))
         return results
 
 

@@ -54,6 +54,7 @@ class RootRules:
     forms: frozenset[str] = frozenset()  # every inflected form of the rules' `forms`
     _cache: dict[str, RootRule | None] = field(default_factory=dict)
     _masked: dict[str, Rule | None] = field(default_factory=dict)
+    _glued: dict[str, RootRule | None] = field(default_factory=dict)
 
     def root_for(self, word: str) -> RootRule | None:
         """Return the first root rule whose root is in the word's skeleton and no exception.
@@ -76,6 +77,15 @@ class RootRules:
             cache.clear()
         cache[word] = found
         return found
+
+    def glued(self, word: str) -> RootRule | None:
+        """Return the root of мат in a word written without spaces (cached by the word)."""
+        cache = self._glued
+        if word not in cache:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            cache[word] = _glued_root(self, word)
+        return cache[word]
 
     def rule_for(self, word: str) -> Rule | None:
         """Return the rule of a skeleton, ignoring context exceptions."""
@@ -184,7 +194,9 @@ def _word_hits(scan: Scan, roots: RootRules) -> list[Hit]:
             if rule is not None:
                 hits.append((rule, token.start, token.end, None))
             continue
-        root = roots.root_for(token.norm) or _glued_root(roots, token.norm)
+        root = roots.root_for(token.norm)
+        if root is None and len(token.norm) >= _GLUED_MIN:
+            root = roots.glued(token.norm)
         if root is None:
             continue
         if root.context is not None and _in_context(scan, token.index, root.context):

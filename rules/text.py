@@ -335,6 +335,13 @@ _EDGES = "«»\"'“”„,.:;!?()[]{}<>|/\\-_"
 _CANDIDATE = re.compile(r"[^\W\d_][^\W_*#%$@]*(?:[*#%$@]+[^\W_]*)*\Z")
 _CHUNK = re.compile(r"\S{3,40}")
 _PUNCTUATION = "«»\"'“”„,.:;!?"
+# A sign between two letters, a drawn letter before one, a word opened by one letter and a
+# hyphen, or Latin and Cyrillic letters side by side: a message without any has no candidate.
+_DISGUISE_HINT = re.compile(
+    r"[^\W\d_](?:[|/\\!1€¥©$@*#%]+|\.\.+|…)[^\W\d_]"
+    r"|(?:}{|\]\[|\)\(|><|\|/\||\|\\\||\|<|\|-\||/\\|3[.,]14|π)[^\W\d_]"
+    r"|(?<![^\W\d_])[^\W\d_][-_][^\W\d_]|[a-z][а-я]|[а-я][a-z]"
+)
 _LATIN_SIGNS = re.compile(r"(?<=[a-z])[0-9!|@$а-яі]|[0-9!|@$а-яі](?=[a-z])")
 _LATIN_EDGES = "«»\"'“”„,.:;!?()[]{}<>/\\-_"
 _LATIN_CANDIDATE = re.compile(r"[a-z][a-z*#%]*[a-z]\Z")
@@ -348,6 +355,8 @@ def disguised_words(normalized: Normalized) -> list[Token]:
     """
     text = normalized.text
     found: list[Token] = []
+    if not _DISGUISE_HINT.search(text):
+        return found  # most messages: no sign inside a word, nothing drawn
     for match in _CHUNK.finditer(text):
         start, end = match.span()
         chunk = match.group()

@@ -72,7 +72,7 @@ def train(
 def _featurize(example: Example) -> dict[Label, _Row]:
     checker = example.checker
     scan, fired = checker.scan_with_rules(example.text, example.context)
-    names = {feature.name: 1.0 for feature in features(scan, (rule.id for rule in fired))}
+    names = dict.fromkeys(features(scan, [rule.id for rule in fired]), 1.0)
     found = {rule.label for rule in fired}
     return {
         label: _Row(names, label.value in example.expect, label in found)
