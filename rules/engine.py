@@ -124,7 +124,7 @@ class Checker:
             rule = self._learned_rules.get(label)
             model = self.learned.labels[label]
             sure = probability >= model.sure
-            if label in found or rule is None or index is None or not (sure or tentative):
+            if label in found or rule is None or not (sure or tentative):
                 continue
             token = scan.tokens[index]
             finding = self._finding(scan.original, rule, token.start, token.end, None)

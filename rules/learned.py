@@ -193,7 +193,7 @@ class LearnedModel:
                 table.setdefault(name, [0.0] * len(labels))[k] = weight
         self._table = {name: tuple(weights) for name, weights in table.items()}
 
-    def predict(self, scan: Scan, fired: Iterable[str]) -> list[tuple[Label, float, int | None]]:
+    def predict(self, scan: Scan, fired: Iterable[str]) -> list[tuple[Label, float, int]]:
         """Return (label, probability, token of the strongest cue) above each `maybe` score."""
         wanted = [k for k, label in enumerate(self._order) if applies(label, scan)]
         if not wanted:
