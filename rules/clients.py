@@ -3,7 +3,13 @@
 Several clients are named with ordinary words («Калина», «Улыбка», «Полка») or surnames
 («Морозов», «Зайцев»). A name counts as the client when it is written as a name: capitalised
 («у Ромашки»), in quotes («ТМ «Калина»»), an abbreviation in capitals («ХД»), or a Latin alias; a
-domain alias («polka.ru») counts in any case. «на полке», «до первых морозов» are ordinary words.
+domain alias («polka.ru»), a Latin alias and a name no dictionary knows («нордпэй») count in any
+case. «на полке», «до первых морозов» are ordinary words.
+
+Staff also name a client by a word made from its name, in lower case: «пчёлкины маркетологи»,
+«громовские», «пломбирщики», «медвежата» (from «Медвежонок»). Such a word is the name's stem and
+a suffix of belonging or of people («-ин», «-ск», «-щик», «-ец», «-ят»); with a capital it is more
+often a place («Орловская область») and does not count.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ class Mention:
 class _Alias:
     client: str
     words: tuple[frozenset[str], ...]  # forms of the second and later words
-    any_case: bool  # a domain or the like: counts whatever its case
+    any_case: bool  # a domain, a Latin alias, a word no dictionary knows: counts in any case
     all_caps: bool  # an abbreviation: counts only in capitals
 
 
@@ -42,7 +48,8 @@ class ClientIndex:
     def __init__(self, clients: Iterable[Client], morph: Morph) -> None:
         self.clients = tuple(clients)
         self._first: dict[str, list[_Alias]] = {}
-        self._derived: list[tuple[str, str]] = []  # («пчелкин», «Пчёлка»): «пчёлкины маркетологи»
+        # (stem, client): «пчелк» for «Пчёлка», so that «пчёлкины маркетологи» names it
+        self._derived: list[tuple[str, str]] = []
         for client in self.clients:
             for alias in (client.name, *client.aliases):
                 self._add(client.name, alias, morph)
@@ -51,18 +58,28 @@ class ClientIndex:
         words = [t.norm for t in tokenize(normalize(alias))]
         if not words:
             return
-        any_case = any(ch in alias for ch in ".0123456789")
         letters = [ch for ch in alias if ch.isalpha()]
         all_caps = len(letters) > 1 and all(ch.isupper() for ch in letters)
+        any_case = not all_caps and (
+            any(ch in alias for ch in ".0123456789")
+            or (_LATIN.search(words[0]) is not None and len(words[0]) > _SHORT)
+            or (_CYRILLIC_WORD.match(words[0]) is not None and not morph.is_known(words[0]))
+        )
         forms = [morph.forms(word) for word in words]
         entry = _Alias(client, tuple(forms[1:]), any_case, all_caps)
         for form in forms[0]:
             self._first.setdefault(form, []).append(entry)
-        if len(words) == 1 and not _LATIN.search(words[0]):
-            self._derived.append((_possessive_stem(words[0]), client))
+        if len(words) == 1 and _CYRILLIC_WORD.match(words[0]):
+            self._derived.extend((stem, client) for stem in _stems(words[0]))
 
     def mentions(self, tokens: list[Token], original: str) -> list[Mention]:
-        """Return the clients named in the tokens, written as names."""
+        """Return the clients named in the tokens: written as names, or by a derived word."""
+        found = self._named(tokens, original)
+        named = {m.first for m in found}
+        found.extend(m for m in self.derived(tokens, original) if m.first not in named)
+        return found
+
+    def _named(self, tokens: list[Token], original: str) -> list[Mention]:
         found: list[Mention] = []
         for token in tokens:
             for alias in self._first.get(token.norm, ()):
@@ -72,19 +89,40 @@ class ClientIndex:
                     break
         return found
 
-    def derived(self, tokens: list[Token]) -> str | None:
-        """Return a client named through a derived adjective («пчёлкины», «морозовские»)."""
+    def derived(self, tokens: list[Token], original: str) -> list[Mention]:
+        """Return the clients named through a word made from their name, in lower case."""
+        found = []
         for token in tokens:
-            for stem, client in self._derived:
-                if token.norm.startswith(stem) and len(token.norm) <= len(stem) + 4:
+            client = self._derived_client(token.norm)
+            if client is not None and not original[token.start : token.start + 1].isupper():
+                found.append(Mention(client, token.index, token.index))
+        return found
+
+    def _derived_client(self, word: str) -> str | None:
+        for stem, client in self._derived:
+            if word.startswith(stem) and len(word) > len(stem):
+                rest = word[len(stem) :]
+                if rest.startswith(_BELONGING) and len(rest) <= _LONGEST_DERIVED_ENDING:
                     return client
         return None
 
 
-def _possessive_stem(word: str) -> str:
-    if word[-1] in "ая":  # Пчёлка → пчёлкин-, Калина → калинин-
-        return word[:-1] + "ин"
-    return word + "ск"  # Морозов → морозовск-
+# Suffixes of belonging and of people after a name's stem: «пчёлкин-ы», «громов-ск-ие»,
+# «пломбир-щик-и», «орлов-ц-ы», «медвеж-ат-а»; and the case endings after them.
+_BELONGING = ("ин", "ын", "ск", "овск", "евск", "щик", "чик", "овц", "евц", "ец", "цы", "ат", "ят")
+_LONGEST_DERIVED_ENDING = 8
+_SHORT = 3  # Latin aliases this short («ТД», «ФЛ») are abbreviations, not names in any case
+_CYRILLIC_WORD = re.compile(r"[а-я]+\Z")
+_DIMINUTIVE_YOUNG = ("онок", "енок")  # Медвежонок → медвеж-ат-а
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """Return the stems words made from a one-word name start with."""
+    if word.endswith(_DIMINUTIVE_YOUNG):
+        return (word[:-4],)
+    if word[-1] in "аяоеьй":  # Пчёлка → пчёлк-, Калина → калин-
+        return (word[:-1],)
+    return (word,)  # Морозов → морозов-
 
 
 def _match_rest(tokens: list[Token], index: int, words: tuple[frozenset[str], ...]) -> int | None:

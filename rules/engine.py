@@ -25,6 +25,7 @@ from rules.senses import is_first_name_or_unknown, is_name, said_of_person
 from rules.sequences import compile_sequences, match_sequences
 from rules.suffixes import compile_suffixes, match_suffixes
 from rules.text import Token
+from rules.together import compile_together, match_together
 from rules.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -46,6 +47,7 @@ MATCHERS: dict[RuleKind, Matcher] = {
     RuleKind.CAPS: Matcher(compile_caps, match_caps),
     RuleKind.MENTION: Matcher(compile_mentions, match_mentions),
     RuleKind.SUFFIX: Matcher(compile_suffixes, match_suffixes),
+    RuleKind.TOGETHER: Matcher(compile_together, match_together),
 }
 
 
@@ -202,6 +204,7 @@ class Guard:
 
     innocent_words: frozenset[str] = frozenset()
     set_phrases: re.Pattern[str] | None = None
+    anywhere: bool = False  # a set phrase anywhere in the message cancels the hit
 
     def allows(self, scan: Scan, start: int, end: int) -> bool:
         """Tell whether the hit at [start, end) in the original text stands."""
@@ -210,6 +213,8 @@ class Guard:
         if self.set_phrases is None:
             return True
         normalized = scan.normalized
+        if self.anywhere:
+            return self.set_phrases.search(normalized.text) is None
         for match in self.set_phrases.finditer(normalized.text):
             first, last = normalized.span(*match.span())
             if first <= start and end <= last:
@@ -218,8 +223,10 @@ class Guard:
 
 
 # Kinds whose matchers read their own `exceptions` (words or set phrases); for the others the
-# exceptions are set phrases around the hit, checked here.
+# exceptions are set phrases around the hit, checked here; for two phrases together, anywhere in
+# the message («…рассказать не можем» cancels what the refusal names).
 _OWN_EXCEPTIONS = frozenset({RuleKind.ROOT, RuleKind.GRAMMAR, RuleKind.MENTION})
+_ANYWHERE = frozenset({RuleKind.TOGETHER})
 
 
 def _compile_guards(rules: Iterable[Rule], morph: Morph) -> dict[str, Guard]:
@@ -228,7 +235,7 @@ def _compile_guards(rules: Iterable[Rule], morph: Morph) -> dict[str, Guard]:
         phrases = rule.exceptions if rule.kind not in _OWN_EXCEPTIONS else ()
         if rule.unless_near or phrases:
             words = frozenset(form for lemma in rule.unless_near for form in morph.forms(lemma))
-            guards[rule.id] = Guard(words, alternation(phrases))
+            guards[rule.id] = Guard(words, alternation(phrases), rule.kind in _ANYWHERE)
     return guards
 
 

@@ -31,6 +31,7 @@ class RuleKind(StrEnum):
     GRAMMAR = "grammar"  # morphological tags (second person singular)
     CAPS = "caps"  # shouting in capitals
     MENTION = "mention"  # another client of the registry named with a commercial detail
+    TOGETHER = "together"  # two phrases in one message: «the other bank we work with» & «switching»
     SUFFIX = "suffix"  # a word ending in one of the patterns («Юлечка», «Танюша»)
     LEARNED = "learned"  # the wording of the learned layer's findings (no patterns)
 

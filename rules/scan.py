@@ -130,9 +130,7 @@ class Scan:
         """Tell whether the message speaks of a client (always so in a client's chat)."""
         if self.context.chat is ChatKind.CLIENT:
             return True
-        if self.mentions or self.words & self.vocabulary.client_nouns:
-            return True
-        return self.clients.derived(self.tokens) is not None
+        return bool(self.mentions or self.words & self.vocabulary.client_nouns)
 
     @lazy
     def self_reference(self) -> bool:
