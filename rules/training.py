@@ -7,8 +7,9 @@ with sorted keys, so the same corpus gives the same file byte for byte.
 Per label, a logistic regression over the features of the messages where the label can be
 found at all (familiarity and confidentiality only in client chats). The score above which a
 finding nudges (`sure`) is chosen from out-of-fold predictions, as the lowest score at which what
-the model finds beyond the rules keeps `precision` on the training corpus; `maybe` (what `/check`
-shows as «возможно») keeps `maybe_precision`.
+the model finds beyond the rules keeps `added_precision`, and at which it raises a false alarm on
+at most `false_alarm` of the clean messages (every false alarm is a wrong private nudge);
+`maybe` (what `/check` shows as «возможно») keeps `maybe_precision` of what it adds.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from rules.learned import FEATURE_VERSION, applies, features
 from rules.model import CheckContext, Label
 
 _FOLDS = 5
-# Rudeness is a matter of words (мат, insults), which the rules know by root and lemma; a model
-# of it learns the topics of rude comments and nudges their polite paraphrases.
-LEARNED_LABELS = (Label.FAMILIARITY, Label.CONDESCENSION, Label.CONFIDENTIALITY)
+# Rudeness and familiarity are matters of form: мат and insults by root and lemma, «ты» by its
+# grammar, slang and address by word; the rules read them. A model of either learned the topics
+# and particles of the corpus's writers instead (the heaviest words of the familiarity model were
+# «ну», «утро», «макияж»), so only the two clauses of meaning have one.
+LEARNED_LABELS = (Label.CONDESCENSION, Label.CONFIDENTIALITY)
 _MIN_WEIGHT = 0.02  # smaller weights change no decision; leaving them out keeps the file small
 _THRESHOLDS = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))
 
@@ -49,7 +52,8 @@ class _Row:
 def train(
     examples: Iterable[Example],
     *,
-    precision: float = 0.95,
+    added_precision: float = 0.9,
+    false_alarm: float = 0.005,
     maybe_precision: float = 0.8,
     regularisation: float = 1.0,
     seed: int = 0,
@@ -59,11 +63,13 @@ def train(
     labels = {}
     for label in LEARNED_LABELS:
         rows = [row[label] for row in featurized if label in row]
-        labels[label.value] = _train_label(rows, precision, maybe_precision, regularisation, seed)
+        targets = _Targets(added_precision, false_alarm, maybe_precision)
+        labels[label.value] = _train_label(rows, targets, regularisation, seed)
     return {
         "feature_version": FEATURE_VERSION,
         "seed": seed,
-        "precision": precision,
+        "added_precision": added_precision,
+        "false_alarm": false_alarm,
         "examples": len(featurized),
         "labels": labels,
     }
@@ -81,34 +87,39 @@ def _featurize(example: Example) -> dict[Label, _Row]:
     }
 
 
-def _train_label(
-    rows: Sequence[_Row], precision: float, maybe_precision: float, c: float, seed: int
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Targets:
+    added: float  # precision of what the model adds to the rules
+    false_alarm: float  # share of clean messages the model may raise an alarm on
+    maybe: float  # precision of what the model adds as likely findings
+
+
+def _train_label(rows: Sequence[_Row], targets: _Targets, c: float, seed: int) -> dict[str, Any]:
     from sklearn.feature_extraction import DictVectorizer  # noqa: PLC0415 - a build-time extra
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
     from sklearn.model_selection import StratifiedKFold  # noqa: PLC0415
 
-    targets = [row.positive for row in rows]
+    positives = [row.positive for row in rows]
     scores = [0.0] * len(rows)
     folds = StratifiedKFold(_FOLDS, shuffle=True, random_state=seed)
-    for fit, held in folds.split(rows, targets):
+    for fit, held in folds.split(rows, positives):
         vectorizer = DictVectorizer()
         model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
         matrix = vectorizer.fit_transform([rows[i].features for i in fit])
-        model.fit(matrix, [targets[i] for i in fit])
+        model.fit(matrix, [positives[i] for i in fit])
         probabilities = model.predict_proba(vectorizer.transform([rows[i].features for i in held]))
         for i, p in zip(held, probabilities[:, 1], strict=True):
             scores[i] = float(p)
     vectorizer = DictVectorizer(sort=True)
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-    model.fit(vectorizer.fit_transform([row.features for row in rows]), targets)
+    model.fit(vectorizer.fit_transform([row.features for row in rows]), positives)
     weights = {
         name: round(float(w), 4)
         for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True)
         if abs(w) >= _MIN_WEIGHT
     }
-    sure, sure_figures = _threshold(rows, scores, precision)
-    maybe, _ = _threshold(rows, scores, maybe_precision)
+    sure, sure_figures = _threshold(rows, scores, targets.added, targets.false_alarm)
+    maybe, _ = _threshold(rows, scores, targets.maybe, 1.0)
     return {
         "bias": round(float(model.intercept_[0]), 4),
         "sure": sure,
@@ -119,16 +130,19 @@ def _train_label(
 
 
 def _threshold(
-    rows: Sequence[_Row], scores: Sequence[float], precision: float
+    rows: Sequence[_Row], scores: Sequence[float], added_precision: float, false_alarm: float
 ) -> tuple[float, dict[str, float]]:
-    """Find the lowest score at which what the model adds to the rules keeps `precision`."""
+    """Find the lowest score at which what the model adds keeps `added_precision` and raises
+    an alarm on at most `false_alarm` of the clean messages."""
+    clean = sum(1 for row in rows if not row.positive) or 1
     for threshold in _THRESHOLDS:
         added = [
             row.positive
             for row, score in zip(rows, scores, strict=True)
             if not row.by_rules and score >= threshold
         ]
-        if added and sum(added) / len(added) >= precision:
+        wrong = len(added) - sum(added)
+        if added and sum(added) / len(added) >= added_precision and wrong <= false_alarm * clean:
             return threshold, _figures(rows, scores, threshold)
     return 1.0, _figures(rows, scores, 1.0)
 

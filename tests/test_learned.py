@@ -51,7 +51,7 @@ def test_training_is_reproducible() -> None:
     first = train(list(training_examples(checker, PROBE)), seed=3)
     second = train(list(training_examples(checker, PROBE)), seed=3)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
-    assert set(first["labels"]) == {"familiarity", "condescension", "confidentiality"}
+    assert set(first["labels"]) == {"condescension", "confidentiality"}
     for entry in first["labels"].values():
         assert entry["weights"]
         assert 0.0 < entry["maybe"] <= entry["sure"] <= 1.0
