@@ -37,6 +37,8 @@ _NAME_TAGS = frozenset({"Surn", "Name", "Patr"})
 _NUMBER, _CLIENT, _NAME = "w:<num>", "w:<client>", "w:<name>"
 _NORMAL: dict[str, tuple[str, bool]] = {}  # word → (normal form, may be a name)
 _NORMAL_CACHE_SIZE = 100_000
+# rule id → its family's feature, by the id's first two parts: «cond-told-you-so» → «r:cond-told»
+_FAMILIES: dict[str, str] = {}
 
 
 Features = dict[str, int | None]  # each feature once, with the token of its first occurrence
@@ -56,7 +58,10 @@ def features(scan: Scan, fired: Iterable[str] = ()) -> Features:
     for cue in _cues(scan):
         add("c:" + cue, None)
     for rule in fired:
-        add("r:" + _family(rule), None)
+        family = _FAMILIES.get(rule)
+        if family is None:
+            family = _FAMILIES[rule] = "r:" + "-".join(rule.split("-")[:2])
+        add(family, None)
     return found
 
 
@@ -141,11 +146,6 @@ def _cues(scan: Scan) -> list[str]:
     return cues
 
 
-def _family(rule_id: str) -> str:
-    """Group a rule id by its first two parts: «cond-told-you-so» → «cond-told»."""
-    return "-".join(rule_id.split("-")[:2])
-
-
 @dataclass(frozen=True, slots=True)
 class LabelModel:
     """The weights of one label, and the scores above which its findings count."""
@@ -195,32 +195,41 @@ class LearnedModel:
         self._table = {name: tuple(weights) for name, weights in table.items()}
 
     def predict(self, scan: Scan, fired: Iterable[str]) -> list[tuple[Label, float, int]]:
-        """Return (label, probability, token of the strongest cue) above each `maybe` score."""
+        """Return (label, probability, token of the strongest cue) above each `maybe` score.
+
+        One pass sums the weights; only a label that comes out likely is looked at again for
+        the token of its strongest cue, and most messages have none.
+        """
         wanted = [k for k, label in enumerate(self._order) if applies(label, scan)]
         if not wanted:
             return []
+        found = features(scan, fired)
         totals = [self.labels[label].bias for label in self._order]
-        # per label, what the features anchored at each token add up to: the strongest cue is
-        # the token that adds most (a word with the pairs and classes it opens)
-        by_token: list[dict[int, float]] = [{} for _ in totals]
         table = self._table
-        for name, token in features(scan, fired).items():
+        for name in found:
             weights = table.get(name)
-            if weights is None:
-                continue
-            for k in wanted:
-                weight = weights[k]
-                totals[k] += weight
-                if token is not None:
-                    by_token[k][token] = by_token[k].get(token, 0.0) + weight
+            if weights is not None:
+                for k in wanted:
+                    totals[k] += weights[k]
         results = []
         for k in wanted:
             label = self._order[k]
             probability = _sigmoid(totals[k])
-            if probability >= self.labels[label].maybe and by_token[k]:
-                strongest = max(by_token[k], key=by_token[k].__getitem__)
-                results.append((label, probability, strongest))
+            if probability >= self.labels[label].maybe:
+                strongest = self._strongest(found, k)
+                if strongest is not None:
+                    results.append((label, probability, strongest))
         return results
+
+    def _strongest(self, found: Features, k: int) -> int | None:
+        """Return the token whose features add most to label `k`: the strongest cue."""
+        by_token: dict[int, float] = {}
+        table = self._table
+        for name, token in found.items():
+            weights = table.get(name)
+            if weights is not None and token is not None:
+                by_token[token] = by_token.get(token, 0.0) + weights[k]
+        return max(by_token, key=by_token.__getitem__) if by_token else None
 
 
 def applies(label: Label, scan: Scan) -> bool:

@@ -8,7 +8,8 @@ dictionary cannot tell them apart; the sentence can:
   patronymic or place reading in pymorphy, or stands mid-sentence with the suffix of a surname;
 * a word is **said of a person** when it is set off as an address («бараны, опять…»), when a
   pronoun, a demonstrative or a word for a person stands before it in its clause («вы там все
-  олени», «эти курицы», «ваш юрист — змея»), or when «из» and a team or a company follow
+  олени», «эти курицы», «ваш юрист — змея»), when an adjective of a person's character stands
+  beside it («старый козёл», «петух чванливый»), or when «из» and a team or a company follow
   («курица из маркетинга»). A hyphenated compound names a thing («свинья-копилка»).
 """
 
@@ -21,6 +22,7 @@ from rules.scan import Scan
 from rules.text import Token
 
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn"})
+_GIVEN = frozenset({"Name", "Patr"})
 # Endings of Russian, Georgian, Armenian and Ukrainian surnames in any case.
 _SURNAME = re.compile(
     r"(?:[оеё]в|[иы]н|ск|цк)(?:а|у|ым|ом|е|ой|ых|ыми|ого|ому|ая|ую|ий)?\Z"
@@ -40,8 +42,22 @@ def is_name(scan: Scan, token: Token) -> bool:
         return False
     if any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
         return True
-    mid_sentence = not scan.sentence_start(token)
-    return mid_sentence and _SURNAME.search(token.norm) is not None
+    if _SURNAME.search(token.norm) is None:
+        return False
+    # A surname's shape: mid-sentence, or beside a first name or patronymic («Хамов Дмитрий»).
+    return not scan.sentence_start(token) or _beside_first_name(scan, token)
+
+
+def _beside_first_name(scan: Scan, token: Token) -> bool:
+    for i in (token.index - 1, token.index + 1):
+        if 0 <= i < len(scan.tokens):
+            other = scan.tokens[i]
+            written = scan.original[other.start : other.end]
+            if written[:1].isupper() and any(
+                _GIVEN & tags for _, tags, _ in scan.morph.parse(other.norm)
+            ):
+                return True
+    return False
 
 
 def is_first_name_or_unknown(scan: Scan, token: Token) -> bool:
@@ -57,7 +73,13 @@ def said_of_person(scan: Scan, token: Token) -> bool:
         return False
     if is_vocative(scan, token):
         return True
-    return _pointer_before(scan, token) or _team_after(scan, token)
+    return _pointer_before(scan, token) or _trait_after(scan, token) or _team_after(scan, token)
+
+
+def _trait_after(scan: Scan, token: Token) -> bool:
+    """Tell whether an adjective of a person's character follows: «петух чванливый»."""
+    i = token.index + 1
+    return i < len(scan.tokens) and scan.tokens[i].norm in scan.vocabulary.insult_traits
 
 
 def _in_compound(scan: Scan, token: Token) -> bool:
@@ -84,6 +106,8 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
         if _CLAUSE_BREAK.search(text, earlier.nend, later.nstart):
             return False
         word = earlier.norm
+        if word in vocabulary.insult_traits and later is token:
+            return True  # «старый козёл», «жирная свинья»: the trait is said of a person
         if word in vocabulary.person_pointers or word in vocabulary.person_nouns:
             return agreeing or (_nominative(scan, earlier) and _may_be_predicate(scan, token))
         agreeing = agreeing and (word in vocabulary.particles or _adjective(scan, earlier))
@@ -115,6 +139,8 @@ def _team_after(scan: Scan, token: Token) -> bool:
     tokens = scan.tokens
     i = token.index
     if i + 2 >= len(tokens) or tokens[i + 1].norm not in ("из", "from"):
+        return False
+    if not _may_be_predicate(scan, token):  # «индюков из Петушков»: whom, not who
         return False
     team = tokens[i + 2]
     if team.norm in scan.vocabulary.teams:

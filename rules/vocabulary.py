@@ -18,6 +18,7 @@ _FIELDS = (
     "second_person_pronouns",
     "person_pointers",
     "particles",
+    "insult_traits",
     "person_nouns",
     "teams",
 )
@@ -35,6 +36,7 @@ class Vocabulary:
     second_person_pronouns: frozenset[str]
     person_pointers: frozenset[str]
     particles: frozenset[str]
+    insult_traits: frozenset[str]
     person_nouns: frozenset[str]
     teams: frozenset[str]
     # class name → every form of its lemmas, and each form → the classes it falls in
