@@ -208,7 +208,7 @@ class Guard:
 
     def allows(self, scan: Scan, start: int, end: int) -> bool:
         """Tell whether the hit at [start, end) in the original text stands."""
-        if self.innocent_words and not self.innocent_words.isdisjoint(scan.words):
+        if self.innocent_words and self._innocent_nearby(scan, start):
             return False
         if self.set_phrases is None:
             return True
@@ -220,6 +220,15 @@ class Guard:
             if first <= start and end <= last:
                 return False
         return True
+
+    def _innocent_nearby(self, scan: Scan, start: int) -> bool:
+        """Tell whether a word of the innocent sense is in the message, the hit itself aside
+        («сучка» is a form of «сучок» too, and must not clear itself)."""
+        near = self.innocent_words & scan.words
+        if not near:
+            return False
+        token = _token_at(scan, start)
+        return token is None or bool(near - {token.norm})
 
 
 # Kinds whose matchers read their own `exceptions` (words or set phrases); for the others the

@@ -27,6 +27,8 @@ from rules.vocabulary import Vocabulary
 
 _MASK_RUN = re.compile(r"[*#%$]+")
 _MAT_INITIALS = frozenset("хпбе")
+_RUSSIAN_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+_ONE_MASK_MIN = 5
 _CYRILLIC_WORD = re.compile(r"[а-я]+\Z")
 _GLUED_MIN, _GLUED_MAX = 7, 30
 _CACHE_SIZE = 50_000
@@ -234,7 +236,24 @@ def _masked_rule(roots: RootRules, word: str) -> Rule | None:
         if rule is not None or bare == word or word[0] not in MASKS:
             return rule
         bare = word.rstrip(MASKS)  # «*уй»: a mask in front stands for a letter
-    return roots.rule_for_masked(bare)
+    return roots.rule_for_masked(bare) or _one_letter_masked(roots, bare)
+
+
+def _one_letter_masked(roots: RootRules, word: str) -> Rule | None:
+    """Try every letter for a mask of one sign: «е*анько», «ху*сос» are words no lexicon lists.
+
+    Only a word with one mask of one sign and five letters or more is tried: fewer letters
+    leave too many words possible.
+    """
+    runs = _MASK_RUN.findall(word)
+    if len(runs) != 1 or len(runs[0]) != 1 or len(word) < _ONE_MASK_MIN:
+        return None
+    at = word.index(runs[0])
+    for letter in _RUSSIAN_LETTERS:
+        rule = roots.rule_for(word[:at] + letter + word[at + 1 :])
+        if rule is not None:
+            return rule
+    return None
 
 
 def _candidate_hits(scan: Scan, roots: RootRules, hits: list[Hit]) -> list[Hit]:

@@ -46,6 +46,9 @@ LATIN_LOOKALIKES = str.maketrans(
 _HAS_CYRILLIC = re.compile(r"[а-я]")
 _HAS_LOOKALIKE = re.compile(r"[a-z0-9@ії]")
 _LATIN_LETTER = re.compile(r"[a-z]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_HAS_DIGIT = re.compile(r"\d")
+_CODE = re.compile(r"\d+[^\W\d_]|(?=[^\W_]*\d)[A-ZА-ЯЁ\d]{2,8}")
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 _REPEATS = re.compile(r"(.)\1+")
 MASKS = "*#%$"
@@ -60,7 +63,8 @@ _FRAGMENTS = re.compile(
 # English writes quotes as single quotes too ('this app is garbage'); an apostrophe inside a word
 # («don't») opens nothing, since a quote must follow a space or a sign, not a letter.
 _QUOTES = re.compile(
-    r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"]*\"|(?<![^\W_])'[^'\n]{1,200}'(?![^\W_])"
+    r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"]*\""
+    r"|(?<![^\W_])'(?:[^'\n]|(?<=[^\W_])'(?=[^\W_])){1,200}'(?![^\W_])"
 )
 _SENTENCE_END = frozenset(".!?…\n")
 # raw word → (de-obfuscated word, masked): words repeat, so most are looked up, not redone.
@@ -69,13 +73,16 @@ _WORDS_CACHE_SIZE = 100_000
 _HAS_WORD = re.compile(r"[^\W_]")
 _MARKS = frozenset({"Mn", "Me"})
 # Characters that show nothing, or a blank, and so hide between letters («б\u3164л\u3164я»):
-# formatting characters, marks without a base, lone surrogates (an undecodable byte kept by
-# `surrogateescape`), and the default-ignorable or blank letters of other categories: the Hangul
-# fillers, the blank Braille pattern, the replacement character, the Mongolian vowel separator.
-_INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cs"})
-_INVISIBLE = frozenset("\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\ufffc\ufffd") | frozenset(
+# formatting characters, marks without a base, and the default-ignorable or blank letters of
+# other categories: the Hangul fillers, the blank Braille pattern, the Mongolian vowel separator.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
+_INVISIBLE = frozenset("\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\ufffc") | frozenset(
     map(chr, range(0xFFF0, 0xFFF9))
 )
+# The replacement character and a lone surrogate (an undecodable byte kept by `surrogateescape`)
+# are what is left of a byte that may have been a letter («пи\ufffdдец») or an insertion
+# («пи\ufffdздец»): a mask, which stands for a few letters or none.
+_REPLACEMENT = "\ufffd"
 
 
 # Text that is not the author's words: Slack's markup (a link's target, a mention, a channel),
@@ -196,6 +203,8 @@ def _clusters(text: str, i: int, n: int) -> Iterator[tuple[int, int]]:
 
 def _normalize_cluster(cluster: str) -> str:
     base = cluster[0]
+    if base == _REPLACEMENT or unicodedata.category(base) == "Cs":
+        return "*"  # an undecodable byte stood for some letter, or for none: a mask
     if base in _INVISIBLE or unicodedata.category(base) in _INVISIBLE_CATEGORIES:
         return ""  # zero-width joiners, soft hyphens, fillers, marks with no base: disguise
     composed = unicodedata.normalize("NFKC", cluster)
@@ -266,14 +275,23 @@ def tokenize(normalized: Normalized) -> list[Token]:
                 cache.clear()
             cache[raw] = known
         start, end = match.span()
-        if moved:
-            first, last = normalized.span(start, end)
-            tokens.append(Token(known[0], start, end, first, last, known[1], index))
-        else:
-            tokens.append(Token(known[0], start, end, start, end, known[1], index))
+        first, last = normalized.span(start, end) if moved else (start, end)
+        norm = known[0]
+        if norm != raw and _HAS_DIGIT.search(raw) and _is_code(normalized.original[first:last]):
+            norm = raw  # «6л», «Х3», «6Л9» are volumes and codes, not disguised words
+        tokens.append(Token(norm, start, end, first, last, known[1], index))
     if tokens and ('"' in text or "«" in text or "“" in text or "„" in text or "'" in text):
         _mark_quoted(text, tokens)
     return tokens
+
+
+def _is_code(written: str) -> bool:
+    """Tell whether a word with digits is a quantity or a code: «6л», «30г», «Х3», «ТД6Л9».
+
+    A number with one letter of a unit, or capitals and digits only. «зае6ись», «6ля» have
+    lower-case letters around the digit and stay disguises.
+    """
+    return _CODE.fullmatch(written) is not None
 
 
 def _mark_quoted(text: str, tokens: list[Token]) -> None:
@@ -307,14 +325,30 @@ def joined_words(normalized: Normalized) -> list[Token]:
     text = normalized.text
     joined: list[Token] = []
     for match in _FRAGMENTS.finditer(text):
-        parts = re.findall(r"[^\W\d_]+", match.group())
-        if not any(len(p) == 1 for p in parts):
-            continue
-        word = deobfuscate("".join(parts))
-        if len(word) >= 3:
-            start, end = match.span()
-            joined.append(Token(word, start, end, *normalized.span(start, end)))
+        for start, end in _runs(text, *match.span()):
+            parts = _LETTERS.findall(text, start, end)
+            if not any(len(p) == 1 for p in parts):
+                continue
+            word = deobfuscate("".join(parts))
+            if len(word) >= 3:
+                joined.append(Token(word, start, end, *normalized.span(start, end)))
     return joined
+
+
+def _runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return the whole run of letters written apart, and its stretches of one separator:
+    in «ну и х.у.л.и» the dotted «х.у.л.и» is a word of its own."""
+    pieces = list(_LETTERS.finditer(text, start, end))
+    runs = [(start, end)]
+    first = 0
+    for i in range(1, len(pieces)):
+        gap = text[pieces[i - 1].end() : pieces[i].start()]
+        nxt = text[pieces[i].end() : pieces[i + 1].start()] if i + 1 < len(pieces) else None
+        if nxt != gap:  # the stretch from `first` ends at piece i
+            if i - first >= 1 and (first, i) != (0, len(pieces) - 1):
+                runs.append((pieces[first].start(), pieces[i].end()))
+            first = i
+    return runs
 
 
 # Letters drawn with several signs, and signs or numbers that stand for a letter or a group of
@@ -327,9 +361,12 @@ _DRAWN = (
     (")(", "х"), ("><", "х"), ("|<", "к"), ("/\\", "л"), ("3.14", "пи"), ("3,14", "пи"),
     ("π", "пи"), ("lli", "ш"), ("iii", "ш"), ("bi", "ы"), ("ьi", "ы"), ("|o", "ю"),
 )  # fmt: skip
-_DRAWN_SIGNS = re.compile(r"[|/\\<>{}\[\]()!1€¥©π…]|\.\.|3[.,]14|(?<![^\W\d_])[^\W\d_][-_][^\W\d_]")
+_DRAWN_SIGNS = re.compile(
+    r"[@|/\\<>{}\[\]()!1€¥©π…]|\.\.|3[.,]14|(?<![^\W\d_])[^\W\d_][-_][^\W\d_]"
+)
+_AMBIGUOUS_SIGNS = ("|/|", "@", "!", "1")
 _SIGN_LETTERS = str.maketrans({"!": "и", "1": "и", "|": "и", "€": "е", "¥": "у", "©": "с"})
-_GAP = re.compile(r"\.{2,}|…|(?<=^[^\W\d_])[-_]")
+_GAP = re.compile(r"\.{2,}|…|(?<=^[^\W\d_])[-_](?=[^\W\d_]{1,2}$)")
 _GAP_MASK = "***"  # a gap may stand for up to five letters: «п-ц» is «пиздец»
 _EDGES = "«»\"'“”„,.:;!?()[]{}<>|/\\-_"
 _CANDIDATE = re.compile(r"[^\W\d_][^\W_*#%$@]*(?:[*#%$@]+[^\W_]*)*\Z")
@@ -340,7 +377,7 @@ _PUNCTUATION = "«»\"'“”„,.:;!?"
 _DISGUISE_HINT = re.compile(
     r"[^\W\d_](?:[|/\\!1€¥©$@*#%]+|\.\.+|…)[^\W\d_]"
     r"|(?:}{|\]\[|\)\(|><|\|/\||\|\\\||\|<|\|-\||/\\|3[.,]14|π)[^\W\d_]"
-    r"|(?<![^\W\d_])[^\W\d_][-_][^\W\d_]|[a-z][а-я]|[а-я][a-z]"
+    r"|(?<![^\W\d_])[^\W\d_][-_][^\W\d_]|[a-z][а-яі]|[а-яі][a-z]|[а-я]@"
 )
 _LATIN_SIGNS = re.compile(r"(?<=[a-z])[0-9!|@$а-яі]|[0-9!|@$а-яі](?=[a-z])")
 _LATIN_EDGES = "«»\"'“”„,.:;!?()[]{}<>/\\-_"
@@ -367,22 +404,32 @@ def disguised_words(normalized: Normalized) -> list[Token]:
         end = start + len(core)
         chunk = core
         if _HAS_CYRILLIC.search(chunk) and _mostly_cyrillic(chunk):
-            word = _undraw(chunk) if _DRAWN_SIGNS.search(chunk) else None
+            words = _undraw(chunk) if _DRAWN_SIGNS.search(chunk) else []
         else:
-            word = _unlatin(chunk) if _LATIN_SIGNS.search(chunk) else None
-        if word is not None and word not in _words_of(chunk):
-            found.append(Token(word, start, end, *normalized.span(start, end)))
+            words = [_unlatin(chunk)] if _LATIN_SIGNS.search(chunk) else []
+        known = _words_of(chunk)
+        for word in dict.fromkeys(words):
+            if word is not None and word not in known:
+                found.append(Token(word, start, end, *normalized.span(start, end)))
     return found
 
 
-def _undraw(chunk: str) -> str | None:
-    for drawn, letter in _DRAWN:
-        if drawn in chunk:
-            chunk = chunk.replace(drawn, letter)
-    chunk = chunk.strip(_EDGES)
-    chunk = _GAP.sub(_GAP_MASK, chunk).translate(_SIGN_LETTERS)
-    word = deobfuscate(chunk)
-    return word if _CANDIDATE.match(word) and _HAS_CYRILLIC.search(word) else None
+def _undraw(chunk: str) -> list[str | None]:
+    """Read a drawn word twice: signs as their likeliest letters, and signs that stand for
+    different letters to different writers («@» а or я, «!» и or л, «|/|» и or у) as masks."""
+    read = []
+    for ambiguous_as_masks in (False, True):
+        word = chunk
+        if ambiguous_as_masks:
+            for sign in _AMBIGUOUS_SIGNS:
+                word = word.replace(sign, "*")
+        for drawn, letter in _DRAWN:
+            if drawn in word:
+                word = word.replace(drawn, letter)
+        word = _GAP.sub(_GAP_MASK, word.strip(_EDGES)).translate(_SIGN_LETTERS)
+        word = deobfuscate(word)
+        read.append(word if _CANDIDATE.match(word) and _HAS_CYRILLIC.search(word) else None)
+    return read
 
 
 def _unlatin(chunk: str) -> str | None:
