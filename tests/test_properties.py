@@ -7,7 +7,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules import ChatKind, CheckContext, Checker
+from rules import ChatKind, CheckContext, Checker, Label, RuleKind, load_ruleset
 from rules.text import normalize
 
 # In CI the machine is shared: time per example is not what these tests are about.
@@ -59,3 +59,53 @@ def test_lone_surrogates_do_not_break_the_checker(checker: Checker) -> None:
     text = "привет \ud800 ты \udfff б**ть"
     findings = checker.check(text, CheckContext(ChatKind.CLIENT, "Ромашка"))
     assert all(text[f.start : f.end] == f.excerpt for f in findings)
+
+
+# ---------------------------------------------------------------- seeded with the rules' examples
+# Every `match` example of a root rule (мат) is a message the checker must find; disguised in
+# ways the normaliser undoes, it must still be found, with a span that lies on the disguised
+# text and covers the word. The examples come from the rules themselves, so the spans asserted
+# here are real findings, not empty lists.
+
+ROOT_EXAMPLES = sorted(
+    {
+        text
+        for rule in load_ruleset().rules
+        if rule.kind is RuleKind.ROOT
+        for text in rule.examples.match
+    }
+)
+INVISIBLE = st.sampled_from(["\u200b", "\u200d", "\u00ad", "\u2060", "\u3164", "\u2800"])
+
+
+@st.composite
+def disguised(draw: st.DrawFn) -> tuple[str, str]:
+    """Draw a root rule's example and disguise its letters; return (original, disguised)."""
+    text = draw(st.sampled_from(ROOT_EXAMPLES))
+    out = []
+    for ch in text:
+        kind = draw(st.integers(0, 9)) if ch.isalpha() else 0
+        if kind == 1:
+            out.append(ch + draw(INVISIBLE))  # an invisible character after the letter
+        elif kind == 2:
+            out.append(ch.upper())  # shouting a letter
+        elif kind == 3 and ch.lower() in "аеоу":
+            out.append(ch * 3)  # a stretched vowel
+        else:
+            out.append(ch)
+    return text, "".join(out)
+
+
+@given(pair=disguised())
+def test_a_disguised_example_is_still_found_where_it_stands(
+    checker: Checker, pair: tuple[str, str]
+) -> None:
+    plain, text = pair
+    context = CheckContext(ChatKind.INTERNAL)
+    assert any(f.label is Label.RUDENESS for f in checker.check(plain, context))
+    found = [f for f in checker.check(text, context) if f.label is Label.RUDENESS]
+    assert found, text
+    for finding in found:
+        assert 0 <= finding.start < finding.end <= len(text)
+        assert finding.excerpt == text[finding.start : finding.end]
+        assert any(ch.isalpha() for ch in finding.excerpt)

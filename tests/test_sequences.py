@@ -8,6 +8,7 @@ from rules import ChatKind, CheckContext, Checker, Client, Label, Rule, RuleKind
 from rules.mention import compile_mentions, match_mentions
 from rules.scan import Scan
 from rules.sequences import compile_phrase, compile_sequences, match_sequences
+from rules.together import compile_together, match_together
 
 
 def _rule(*patterns: str, max_gap: int = 1, kind: RuleKind = RuleKind.PHRASE) -> Rule:
@@ -140,3 +141,34 @@ def test_mention_exceptions_cancel_the_rule(checker: Checker) -> None:
     assert _matches(other, rule, "Ласточка готовит ребрендинг, это не публично", "Ромашка") == [
         "Ласточка"
     ]
+
+
+def test_a_class_slot_takes_every_form_of_its_lemmas(checker: Checker) -> None:
+    rule = _rule("@agency_self @trouble", max_gap=2)
+    assert _matches(checker, rule, "у нас сокращения") == ["нас сокращения"]
+    assert _matches(checker, rule, "our layoffs are over") == ["our layoffs"]
+    assert _matches(checker, rule, "у вас сокращения") == []
+
+
+def test_an_unknown_class_is_a_fix_it_error(checker: Checker) -> None:
+    with pytest.raises(RulesError, match=r"@nosuchclass.*names no class"):
+        compile_phrase(_rule("@nosuchclass x"), "@nosuchclass x", checker.morph, {})
+
+
+def test_two_phrases_together_anywhere_in_the_message(checker: Checker) -> None:
+    rule = _rule("другой наш клиент & @commercial", kind=RuleKind.TOGETHER)
+    compiled = compile_together([rule], checker.morph, checker.vocabulary)
+    for text, found in [
+        ("у другого нашего клиента бюджет меньше", ["другого нашего клиента"]),
+        ("бюджет меньше у другого нашего клиента", ["другого нашего клиента"]),
+        ("у другого нашего клиента всё хорошо", []),
+    ]:
+        scan = Scan(text, CheckContext(), checker.clients, checker.vocabulary, checker.morph)
+        assert [text[s:e] for _, s, e, _ in match_together(scan, compiled)] == found
+
+
+def test_together_needs_two_sides(checker: Checker) -> None:
+    with pytest.raises(RulesError, match="two phrases joined by '&'"):
+        compile_together(
+            [_rule("a & b & c", kind=RuleKind.TOGETHER)], checker.morph, checker.vocabulary
+        )
