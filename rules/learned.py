@@ -45,16 +45,43 @@ Features = dict[str, int | None]  # each feature once, with the token of its fir
 
 
 def features(scan: Scan, fired: Iterable[str] = ()) -> Features:
-    """Work out the features of one message: lemmas, lemma pairs, classes and cues.
+    """Work out the features of one message: lemmas, classes and their pairs, cues, rules.
 
     Each feature counts once, at its first token: the model was trained on presence, not counts
-    (a word said a thousand times weighs what it weighs once).
+    (a word said a thousand times weighs what it weighs once). One pass over the tokens.
     """
     found: Features = {}
     add = found.setdefault
-    for index, key in _words(scan):
-        add(key, index)
-    _add_classes(scan, found)
+    mentions = scan.mentions
+    clients = {i for m in mentions for i in range(m.first, m.last + 1)} if mentions else ()
+    class_of = scan.vocabulary.class_of
+    morph, original = scan.morph, scan.original
+    classes: list[str] = []
+    for token in scan.tokens:
+        if token.quoted:
+            continue
+        index = token.index
+        if index in clients:
+            add(_CLIENT, index)
+            continue
+        word = token.norm
+        key, may_be_name = _NORMAL.get(word) or _normal(morph, word)
+        add(_NAME if may_be_name and original[token.start].isupper() else key, index)
+        names = class_of.get(word)
+        if names is not None:
+            for name in names:
+                if name not in classes:
+                    classes.append(name)
+                    add("k:" + name, index)
+    _add_whole(found, scan, sorted(classes), fired)
+    return found
+
+
+def _add_whole(found: Features, scan: Scan, classes: list[str], fired: Iterable[str]) -> None:
+    """Add the features of the whole message: pairs of classes, cues, families of rules."""
+    add = found.setdefault
+    for first, second in itertools.combinations(classes, 2):
+        add("kk:" + first + "+" + second, None)
     for cue in _cues(scan):
         add("c:" + cue, None)
     for rule in fired:
@@ -62,28 +89,6 @@ def features(scan: Scan, fired: Iterable[str] = ()) -> Features:
         if family is None:
             family = _FAMILIES[rule] = "r:" + "-".join(rule.split("-")[:2])
         add(family, None)
-    return found
-
-
-def _words(scan: Scan) -> list[tuple[int, str]]:
-    """Return (token index, the feature of its normal form) for every token outside quotes."""
-    clients = (
-        {i for m in scan.mentions for i in range(m.first, m.last + 1)} if scan.mentions else ()
-    )
-    morph = scan.morph
-    original = scan.original
-    words = []
-    for token in scan.tokens:
-        if token.quoted:
-            continue
-        if token.index in clients:
-            words.append((token.index, _CLIENT))
-            continue
-        key, may_be_name = _normal(morph, token.norm)
-        if may_be_name and original[token.start : token.start + 1].isupper():
-            key = _NAME
-        words.append((token.index, key))
-    return words
 
 
 def _normal(morph: Morph, word: str) -> tuple[str, bool]:
@@ -91,9 +96,6 @@ def _normal(morph: Morph, word: str) -> tuple[str, bool]:
 
     Cached by word: the feature string is built once per word, not once per message.
     """
-    known = _NORMAL.get(word)
-    if known is not None:
-        return known
     if _CYRILLIC.search(word):
         readings = morph.parse(word)
         if readings:
@@ -109,23 +111,6 @@ def _normal(morph: Morph, word: str) -> tuple[str, bool]:
         _NORMAL.clear()
     _NORMAL[word] = known
     return known
-
-
-def _add_classes(scan: Scan, found: Features) -> None:
-    """Add each class of vocabulary.toml a word falls in, and each pair of classes that meet."""
-    class_of = scan.vocabulary.class_of
-    seen: list[str] = []
-    for token in scan.tokens:
-        names = class_of.get(token.norm)
-        if names is None or token.quoted:
-            continue
-        for name in names:
-            if name not in seen:
-                seen.append(name)
-                found.setdefault("k:" + name, token.index)
-    seen.sort()
-    for first, second in itertools.combinations(seen, 2):
-        found.setdefault("kk:" + first + "+" + second, None)
 
 
 def _cues(scan: Scan) -> list[str]:
