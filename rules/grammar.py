@@ -58,6 +58,12 @@ AMBIGUOUS_MIN_SHARE = 0.2
 RIVAL_MIN_SHARE = 0.3
 _AFTER_ADDRESS = frozenset(",!?.…)—–-:")
 _BEFORE_ADDRESS = frozenset(",(")
+_LATIN_WORD = re.compile(r"[a-z]+\Z")
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "this", "that", "these", "those", "your", "his", "her", "their", "our"}
+    | {"its", "is", "are", "was", "were", "be", "looks", "look", "so", "very", "really", "too"}
+    | {"pretty"}
+)
 _POSSESSIVES = frozenset({"мой", "моя", "мое", "мои", "my"})
 _EMOJI = "So"  # an emoji after an address closes it as a comma would: «спасибо, зай 😘»
 
@@ -272,11 +278,14 @@ def _generic_clause(scan: Scan, token: Token, tags: frozenset[str]) -> bool:
 def is_vocative(scan: Scan, token: Token) -> bool:
     """Tell whether a word is set off as an address: «зай, …», «…, mate, …», «hey buddy,».
 
-    An emoji after the word closes the address as a comma would («спасибо, сладкий 😘»).
+    An emoji after the word closes the address as a comma would («спасибо, сладкий 😘»). In
+    English an address often closes the clause with nothing before it: «no worries mate».
     A possessive may follow the word inside the address: «зайка моя, …», «honey my, …».
     """
     text = scan.normalized.text
     end = token.nend
+    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha():
+        return False  # a compound names a thing: «Шеф-архитектор», «Зайка-пищалка»
     following = scan.tokens[token.index + 1] if token.index + 1 < len(scan.tokens) else None
     if following is not None and following.norm in _POSSESSIVES and next_char(text, end) != ",":
         end = following.nend
@@ -285,6 +294,12 @@ def is_vocative(scan: Scan, token: Token) -> bool:
         return False
     if is_sentence_start(text, token.nstart) or prev_char(text, token.nstart) in _BEFORE_ADDRESS:
         return True
+    if _LATIN_WORD.match(token.norm):
+        # English closes a clause with its address («no worries mate», «relax buddy,»), unless
+        # an article, a possessive or a link verb makes the word a thing spoken of («a very
+        # loud ass», «your label is gorgeous»).
+        before = scan.tokens[max(0, token.index - 3) : token.index]
+        return not any(t.norm in _DETERMINERS for t in before)
     if token.index == 0:
         return False
     opener = scan.tokens[token.index - 1]
