@@ -144,13 +144,23 @@ class Scan:
 
 
 def _may_be_written_apart(tokens: list[Token]) -> bool:
-    """Tell whether any lone letter stands beside another short piece («х у й», «ху ё вая»).
+    """Tell whether a lone letter stands beside another short piece («х у й», «ху ё вая»).
 
     Letters written apart always leave such a pair among the tokens; most messages have none, and
-    skip the scan for fragments.
+    skip the scan for fragments. Russian's words of one letter («в», «с», «и», «я») count only
+    beside another lone letter («с у к а»), for nearly every message has one.
     """
-    short = [len(t.norm) <= 3 for t in tokens]
-    return any(
-        len(t.norm) == 1 and ((i > 0 and short[i - 1]) or (i + 1 < len(short) and short[i + 1]))
-        for i, t in enumerate(tokens)
-    )
+    previous = 99  # the length of the previous token
+    pending = False  # a lone letter that is no word waits for a short neighbour
+    for token in tokens:
+        size = len(token.norm)
+        if size == 1 and (previous == 1 or (token.norm not in _ONE_LETTER_WORDS and previous <= 3)):
+            return True
+        if pending and size <= 3:
+            return True
+        pending = size == 1 and token.norm not in _ONE_LETTER_WORDS
+        previous = size
+    return False
+
+
+_ONE_LETTER_WORDS = frozenset("вскуоиаяжбi")
