@@ -26,7 +26,8 @@ from aiogram.types import Update  # imported before instrumenting: coverage of o
 from pydantic import ValidationError
 
 with atheris.instrument_imports():
-    from adapters import slack_convert, telegram_convert
+    from adapters.slack import convert as slack_convert
+    from adapters.telegram import convert as telegram_convert
     from rules import ChatKind, CheckContext, Client, build_checker
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fuzz" / "corpus"

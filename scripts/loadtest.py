@@ -123,7 +123,7 @@ def _recording_pipeline() -> type:
     """A `Pipeline` that notes which clauses each accepted warning was about, and `handle()`'s
     latency. `Outcome` carries only a count, so the clauses come from the pipeline's own
     `_check`, the step that decides them (see the report: an `Outcome.clauses` would do)."""
-    from bot.pipeline import Outcome, Pipeline  # noqa: PLC0415 - the replica process only
+    from bot.pipeline.handle import Outcome, Pipeline  # noqa: PLC0415 - the replica process only
 
     class Recording(Pipeline):
         def __init__(self, **kw: Any) -> None:
@@ -168,13 +168,13 @@ def _recording_pipeline() -> type:
 
 async def replica(redis_url: str, api_url: str) -> None:
     """Run one bot replica: the Slack adapter in HTTP mode, plus a control port for `/done`."""
-    from adapters.slack import build_adapter  # noqa: PLC0415 - only the replica loads Bolt
-    from bot.app import Router  # noqa: PLC0415
-    from bot.commands import Commands  # noqa: PLC0415
-    from bot.config import AgencyConfig  # noqa: PLC0415
-    from bot.ports import Ports  # noqa: PLC0415
-    from bot.settings import Settings, SlackSettings  # noqa: PLC0415
-    from bot.store import RedisStore  # noqa: PLC0415
+    from adapters.cli.compose import Router  # noqa: PLC0415
+    from adapters.slack.adapter import build_adapter  # noqa: PLC0415 - only the replica loads Bolt
+    from bot.domain.config import AgencyConfig  # noqa: PLC0415
+    from bot.domain.ports import Ports  # noqa: PLC0415
+    from bot.ops.settings import Settings, SlackSettings  # noqa: PLC0415
+    from bot.pipeline.commands import Commands  # noqa: PLC0415
+    from bot.store.redis_store import RedisStore  # noqa: PLC0415
     from bot.texts import load_texts  # noqa: PLC0415
     from rules import build_checker  # noqa: PLC0415
 

@@ -1,4 +1,4 @@
-"""Write the benchmark corpus that ships with kodeks (`bot/data/bench/`), from a fixed seed.
+"""Write the benchmark corpus that ships with kodeks (`bot/measure/bench_corpus/`), from a seed.
 
 The messages are made up here from fragments of ordinary agency chat, Russian and English, with a
 share of breaches of every kind, so `kodeks bench` runs anywhere without outside data.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 SEED = 20261126
 COUNT = 5000
-OUT = Path(__file__).resolve().parent.parent / "bot" / "data" / "bench"
+OUT = Path(__file__).resolve().parent.parent / "bot" / "measure" / "bench_corpus"
 
 CLIENTS = {
     "Ромашка": ["ТМ «Ромашка»", "Romashka"],

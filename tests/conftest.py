@@ -11,7 +11,7 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from bot.store import RedisStore
+from bot.store.redis_store import RedisStore
 from rules import Checker, Client, build_checker
 from tests.support import TEST_REDIS_URL, redis_or_fail
 

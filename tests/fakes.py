@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.models import Escalation, Nudge, Platform
-from bot.ports import Delivery
+from bot.domain.models import Escalation, Nudge, Platform
+from bot.domain.ports import Delivery
 
 
 @dataclass

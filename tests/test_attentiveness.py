@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from bot.attentiveness_hours import WorkingHours
-from bot.attentiveness_questions import is_question
-from bot.commands import percentile
-from bot.config import AgencyConfig, WorkingHoursConfig
+from bot.attentiveness.hours import WorkingHours
+from bot.attentiveness.questions import is_question
+from bot.domain.config import AgencyConfig, WorkingHoursConfig
+from bot.pipeline.commands import percentile
 from rules import Checker
 
 QUESTIONS = [

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from bot.commands import Command, Commands
-from bot.config import AgencyConfig
-from bot.models import Platform
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.store import RedisStore
+from bot.domain.config import AgencyConfig
+from bot.domain.models import Platform
+from bot.domain.ports import Ports
+from bot.pipeline.commands import Command, Commands
+from bot.pipeline.handle import Pipeline
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.e2e import test_slack as slack_e2e

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from redis.exceptions import RedisError
 
-from bot.batching import ScriptBatcher
-from bot.store import RedisStore
+from bot.store.batching import ScriptBatcher
+from bot.store.redis_store import RedisStore
 from tests.redis_server import free_port
 
 ECHO = (

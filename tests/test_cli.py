@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from adapters.cli.main import main
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 CONFIG = str(CORPUS / "agency.toml")
@@ -94,7 +94,7 @@ def test_bench_prints_checker_figures(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_check_does_not_import_the_platforms() -> None:
     code = (
-        "import sys; from bot.cli import main; main(['check', 'привет']);"
+        "import sys; from adapters.cli.main import main; main(['check', 'привет']);"
         "assert not [m for m in sys.modules if m.startswith(('aiogram', 'slack'))]"
     )
     result = subprocess.run(

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from bot import keys
-from bot.commands import Command, Commands
-from bot.config import AgencyConfig
-from bot.models import Platform
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.store import RedisStore
+from bot.domain.config import AgencyConfig
+from bot.domain.models import Platform
+from bot.domain.ports import Ports
+from bot.pipeline.commands import Command, Commands
+from bot.pipeline.handle import Pipeline
+from bot.store import keys
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.fakes import RecordingCompliance, RecordingNotifier
@@ -73,7 +73,7 @@ async def test_stats_for_admins_only_and_without_texts(commands: Commands, ids: 
     assert "только администраторам" in await ask(commands, f"2{ids}", "stats")
     from datetime import UTC, datetime
 
-    from bot.models import IncomingMessage
+    from bot.domain.models import IncomingMessage
     from tests.test_pipeline import RUDE
 
     message = IncomingMessage(
@@ -107,8 +107,8 @@ async def test_audit_export_has_ids_and_no_text(commands: Commands, ids: str) ->
     import json as jsonlib
     from datetime import UTC, datetime
 
-    from bot.audit import export_audit
-    from bot.models import IncomingMessage
+    from bot.audit.trail import export_audit
+    from bot.domain.models import IncomingMessage
     from tests.test_pipeline import RUDE
 
     message = IncomingMessage(
@@ -131,7 +131,7 @@ async def test_audit_export_has_ids_and_no_text(commands: Commands, ids: str) ->
 async def test_admins_bind_chats_and_the_resolver_follows(commands: Commands, ids: str) -> None:
     from datetime import UTC, datetime
 
-    from bot.models import IncomingMessage
+    from bot.domain.models import IncomingMessage
     from tests.test_pipeline import RUDE
 
     chat = f"-777{ids}"

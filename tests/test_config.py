@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config
+from bot.domain.config import ConfigError, load_config
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 

@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from adapters.exports import ExportError, open_export
-from adapters.exports_slack import SlackExport, to_plain
-from adapters.exports_telegram import (
+from adapters.exports.reader import open_export
+from adapters.exports.slack import SlackExport, to_plain
+from adapters.exports.telegram import (
     TelegramExport,
     extract_text,
     to_bot_api_id,
     to_exported,
 )
+from bot.domain.exports import ExportError
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

@@ -10,14 +10,14 @@ import aiohttp
 import fakeredis
 import pytest
 
-from bot.app import Core, Router, start_health
-from bot.commands import Commands
-from bot.health import HealthServer
-from bot.models import Platform
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.settings import MetricsSettings, Settings
-from bot.store import RedisStore
+from adapters.cli.compose import Core, Router, start_health
+from bot.domain.models import Platform
+from bot.domain.ports import Ports
+from bot.ops.health import HealthServer
+from bot.ops.settings import MetricsSettings, Settings
+from bot.pipeline.commands import Commands
+from bot.pipeline.handle import Pipeline
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.fakes import RecordingCompliance, RecordingNotifier

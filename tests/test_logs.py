@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.cli import main
-from bot.logs import JsonFormatter, setup_logging
+from adapters.cli.main import main
+from bot.ops.logs import JsonFormatter, setup_logging
 from rules import Checker
 from tests.fakes import RecordingNotifier
 from tests.test_metrics import RUDE, message, pipeline_on

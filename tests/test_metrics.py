@@ -11,12 +11,12 @@ from typing import Any
 import fakeredis
 import pytest
 
-from bot.config import AgencyConfig
-from bot.metrics import Counter, Histogram, Metrics
-from bot.models import IncomingMessage, Nudge, Platform
-from bot.pipeline import Pipeline, Status
-from bot.ports import Delivery, Ports
-from bot.store import RedisStore
+from bot.domain.config import AgencyConfig
+from bot.domain.models import IncomingMessage, Nudge, Platform
+from bot.domain.ports import Delivery, Ports
+from bot.ops.metrics import Counter, Histogram, Metrics
+from bot.pipeline.handle import Pipeline, Status
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.fakes import RecordingCompliance, RecordingNotifier

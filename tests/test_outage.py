@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot import keys
-from bot.config import AgencyConfig
-from bot.models import IncomingMessage, Platform
-from bot.pipeline import Pipeline, Status
-from bot.ports import Ports
-from bot.store import RedisStore
+from bot.domain.config import AgencyConfig
+from bot.domain.models import IncomingMessage, Platform
+from bot.domain.ports import Ports
+from bot.pipeline.handle import Pipeline, Status
+from bot.store import keys
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.fakes import RecordingCompliance, RecordingNotifier

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from bot.config import AgencyConfig
-from bot.models import IncomingMessage, Platform
-from bot.pipeline import Pipeline, Status
-from bot.ports import Ports
-from bot.store import RedisStore
+from bot.domain.config import AgencyConfig
+from bot.domain.models import IncomingMessage, Platform
+from bot.domain.ports import Ports
+from bot.pipeline.handle import Pipeline, Status
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.fakes import RecordingCompliance, RecordingNotifier
@@ -200,7 +200,7 @@ async def test_exempt_users_and_silent_chats(build: Build, say: Say, ids: str) -
 async def test_an_unreachable_author_gets_the_nudge_on_start(
     build: Build, say: Say, ids: str
 ) -> None:
-    from bot.commands import Command, Commands
+    from bot.pipeline.commands import Command, Commands
 
     user = "3"
     pipeline, notifier, _ = build()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import Score, evaluate
+from bot.measure.evaluate import Score, evaluate
 from rules import build_checker
 
 PROBE = Path(__file__).parent / "data" / "probe"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot import app
-from bot.logs import JsonFormatter
-from bot.pipeline import Status
-from bot.settings import Settings
-from bot.store import RedisStore
+from adapters.cli import compose as app
+from bot.ops.logs import JsonFormatter
+from bot.ops.settings import Settings
+from bot.pipeline.handle import Status
+from bot.store.redis_store import RedisStore
 from rules import Checker
 from tests.fakes import RecordingNotifier
 from tests.redis_server import RedisServer

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from adapters.exports import ReadStats, open_export
-from bot.cli import main
-from bot.config import load_config
-from bot.report import render_html, report_data
-from bot.scan import Scan
-from bot.scan_progress import Progress
-from bot.scan_tally import excerpt
+from adapters.cli.main import main
+from adapters.exports.reader import open_export
+from bot.audit.progress import Progress
+from bot.audit.report import render_html, report_data
+from bot.audit.scan import Scan
+from bot.audit.tally import excerpt
+from bot.domain.config import load_config
+from bot.domain.exports import ReadStats
 from rules import Checker, build_checker
 from scripts.make_telegram_export import write_export
 
@@ -203,7 +204,7 @@ def test_progress_is_a_bar_on_a_terminal_and_log_lines_otherwise(
 
 def test_scan_imports_neither_aiogram_nor_slack(tmp_path: Path) -> None:
     code = (
-        "import sys; from bot.cli import main; "
+        "import sys; from adapters.cli.main import main; "
         f"main(['scan', {str(EXAMPLES / 'slack')!r}, '--config', {str(CONFIG)!r}, "
         f"'--out', {str(tmp_path / 'r.html')!r}]); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "

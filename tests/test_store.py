@@ -7,9 +7,9 @@ import re
 
 from redis.cluster import key_slot
 
-from bot import keys
-from bot.lua import SCRIPTS
-from bot.store import MessageRef, RedisStore, Windows
+from bot.store import keys
+from bot.store.redis_store import MessageRef, RedisStore, Windows
+from bot.store.scripts import SCRIPTS
 
 DAY = 86_400_000
 HOUR = 3_600_000

@@ -16,15 +16,15 @@ from typing import Any
 import fakeredis
 import pytest
 
-from adapters.slack import SlackAdapter, build_adapter
-from bot import keys
-from bot.app import Core, Router, build_scheduler
-from bot.commands import Commands
-from bot.config import AgencyConfig
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.settings import Settings, SlackSettings
-from bot.store import RedisStore
+from adapters.cli.compose import Core, Router, build_scheduler
+from adapters.slack.adapter import SlackAdapter, build_adapter
+from bot.domain.config import AgencyConfig
+from bot.domain.ports import Ports
+from bot.ops.settings import Settings, SlackSettings
+from bot.pipeline.commands import Commands
+from bot.pipeline.handle import Pipeline
+from bot.store import keys
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.e2e.slack_fake import (

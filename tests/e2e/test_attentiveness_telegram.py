@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import keys
-from bot.app import build_scheduler
-from bot.store import RedisStore
+from adapters.cli.compose import build_scheduler
+from bot.store import keys
+from bot.store.redis_store import RedisStore
 from rules import Checker
 from tests.e2e.telegram_support import WAIT_S, Emulator, node_or_fail
 from tests.e2e.test_telegram import (

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from adapters.exports import open_export
-from bot.config import load_config
-from bot.report import render_html, report_data
-from bot.scan import Scan
+from adapters.exports.reader import open_export
+from bot.audit.report import render_html, report_data
+from bot.audit.scan import Scan
+from bot.domain.config import load_config
 from rules import build_checker
 from scripts.make_telegram_export import write_export
 from tests.support import in_ci

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack_convert import (
+from adapters.slack.convert import (
     MalformedEventError,
     escape,
     parse_feedback,
     to_command,
     to_incoming,
 )
-from bot.models import Platform
+from bot.domain.models import Platform
 from tests.e2e.slack_fake import TEAM, edited_event, message_event
 
 TS = "1700000000.000100"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from adapters.slack import COMMANDS
+from adapters.slack.adapter import COMMANDS
 
 MANIFEST = Path(__file__).parents[2] / "manifest.yml"
 # Why each scope: history for the three message events, chat:write for ephemeral nudges, DMs

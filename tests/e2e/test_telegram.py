@@ -17,13 +17,13 @@ import aiohttp
 import fakeredis
 import pytest
 
-from bot.app import Core, Router, platform_adapters
-from bot.commands import Commands
-from bot.config import load_config
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.settings import Settings, TelegramSettings
-from bot.store import RedisStore
+from adapters.cli.compose import Core, Router, platform_adapters
+from bot.domain.config import load_config
+from bot.domain.ports import Ports
+from bot.ops.settings import Settings, TelegramSettings
+from bot.pipeline.commands import Commands
+from bot.pipeline.handle import Pipeline
+from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
 from rules import Checker
 from tests.e2e.telegram_support import QUIET_S, Emulator, Face, group, node_or_fail, private, user

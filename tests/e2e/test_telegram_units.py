@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from aiogram.types import ChatMemberUpdated, Update
 
-from adapters.telegram_convert import (
+from adapters.telegram.convert import (
     extract_check_text,
     extract_feedback_token,
     language_of_user,
     to_chat_join,
     to_incoming,
 )
-from bot.models import Platform
+from bot.domain.models import Platform
 from tests.e2e import telegram_support
 
 BORIS = {"id": 1002, "is_bot": False, "first_name": "Борис"}

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.slack import SlackAdapter
-from adapters.slack_convert import (
+from adapters.slack.adapter import SlackAdapter
+from adapters.slack.convert import (
     MalformedEventError,
     escape,
     nudge_blocks,
@@ -24,10 +24,10 @@ from adapters.slack_convert import (
     to_command,
     to_incoming,
 )
-from bot.commands import Command
-from bot.config import AgencyConfig
-from bot.models import IncomingMessage
-from bot.settings import SlackSettings
+from bot.domain.config import AgencyConfig
+from bot.domain.models import IncomingMessage
+from bot.ops.settings import SlackSettings
+from bot.pipeline.commands import Command
 from tests.fuzz.nasty import (
     FUZZ,
     HOSTILE_TEXT,

@@ -15,14 +15,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from adapters.telegram_convert import (
+from adapters.telegram.convert import (
     extract_check_text,
     extract_feedback_token,
     language_of_user,
     to_chat_join,
     to_incoming,
 )
-from bot.models import IncomingMessage
+from bot.domain.models import IncomingMessage
 from tests.fuzz.nasty import (
     FUZZ,
     HOSTILE_TEXT,

@@ -1,7 +1,7 @@
 """A malformed Telegram update through the real aiogram stack: skipped, counted, its text unlogged.
 
 aiogram parses updates before any handler of ours runs, so a payload it refuses never reaches
-`adapters/telegram_convert.py`. These tests send such payloads through the emulator and look at
+`adapters/telegram/convert.py`. These tests send such payloads through the emulator and look at
 what the bot logged.
 """
 
@@ -64,7 +64,7 @@ async def test_a_malformed_updates_text_is_not_logged_in_polling(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from adapters import telegram_logs
+    from adapters.telegram import logs as telegram_logs
 
     caplog.set_level(logging.INFO)
     unreadable = telegram_logs.install()  # the filter the adapter shares
