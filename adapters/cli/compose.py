@@ -1,8 +1,9 @@
-"""The composition root: settings → store → checker → pipeline → the platforms that have tokens.
+"""The composition root of `kodeks run`: settings → store → checker → the bot → its platforms.
 
-`kodeks run` calls `run()`. Each platform adapter module exposes
-`build_adapter(settings, pipeline, commands) -> PlatformAdapter`; the pipeline reaches them
-through a `Router`, which sends each nudge back through the platform its message came from.
+Each platform adapter module exposes `build_adapter(settings, core) -> PlatformAdapter`; the
+bot's nudges reach them through a `PlatformRouter`, which sends each back through the platform
+its message came from. Beside the adapters run the outage flusher, the attentiveness scheduler
+and the operator's HTTP endpoints.
 """
 
 from __future__ import annotations
@@ -10,89 +11,29 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
 
-from bot.attentiveness.scheduler import Scheduler
-from bot.domain.config import AgencyConfig, load_config
-from bot.domain.models import Escalation, Nudge, Platform
-from bot.domain.ports import Delivery, Ports
+from bot.core import Core, build_core
+from bot.domain.config import load_config
+from bot.domain.ports import PlatformAdapter, PlatformRouter
 from bot.ops.health import HealthServer
-from bot.ops.metrics import Metrics
 from bot.ops.settings import Settings
-from bot.pipeline.commands import Commands
-from bot.pipeline.handle import Pipeline
 from bot.store.redis_store import RedisError, RedisStore
-from bot.texts import load_texts
 from rules import build_checker
 
-log = logging.getLogger("bot.app")
+log = logging.getLogger("adapters.cli")
 _PING_TRIES = 5
 
 
-class PlatformAdapter(Protocol):
-    """One messenger: its outbound ports, and a loop that feeds the pipeline until cancelled."""
-
-    platform: Platform
-    ports: Ports
-
-    async def run(self) -> None:
-        """Receive events (polling, webhook, Socket Mode, …) until cancelled."""
-
-
-class Router:
-    """Notifier and compliance channel that dispatch by platform."""
-
-    def __init__(self) -> None:
-        self._ports: dict[Platform, Ports] = {}
-
-    def register(self, platform: Platform, ports: Ports) -> None:
-        """Route this platform's nudges and escalations through `ports`."""
-        self._ports[platform] = ports
-
-    async def nudge(self, nudge: Nudge, text: str, button: str) -> Delivery:
-        """Send a nudge through the platform its message came from."""
-        ports = self._ports.get(nudge.platform)
-        if ports is None:
-            return Delivery.FAILED
-        return await ports.notifier.nudge(nudge, text, button)
-
-    async def escalate(self, escalation: Escalation, text: str) -> Delivery:
-        """Post an escalation through the platform of the message that crossed the threshold."""
-        ports = self._ports.get(escalation.platform)
-        if ports is None:
-            return Delivery.FAILED
-        return await ports.compliance.escalate(escalation, text)
-
-
-@dataclass(frozen=True, slots=True)
-class Core:
-    """Everything platform-neutral a running bot holds."""
-
-    config: AgencyConfig
-    store: RedisStore
-    pipeline: Pipeline
-    commands: Commands
-    router: Router
-
-
-async def build_core(settings: Settings) -> Core:
-    """Load and check the config and rules, connect the store, build the pipeline."""
+async def connect_core(settings: Settings, router: PlatformRouter) -> Core:
+    """Load and check the config and rules, connect the store, wire the bot to `router`."""
     config = load_config(settings.config)
     url = settings.redis_url.get_secret_value() if settings.redis_url else None
     store = RedisStore.from_url(url)
     await _wait_for_redis(store)
-    router = Router()
-    pipeline = Pipeline(
-        checker=build_checker(config.registry()),
-        config=config,
-        store=store,
-        ports=Ports(router, router),
-        texts=load_texts(),
-        metrics=Metrics(),
-        max_text_chars=settings.max_text_chars,
-    )
-    return Core(config, store, pipeline, Commands(pipeline), router)
+    return build_core(
+        config=config, checker=build_checker(config.registry()), store=store,
+        ports=router.as_ports(), max_text_chars=settings.max_text_chars,
+    )  # fmt: skip
 
 
 async def _wait_for_redis(store: RedisStore) -> None:
@@ -109,34 +50,35 @@ async def _wait_for_redis(store: RedisStore) -> None:
             await asyncio.sleep(attempt)
 
 
-def platform_adapters(settings: Settings, core: Core) -> list[PlatformAdapter]:
-    """Build an adapter for every platform whose credentials are set."""
+def platform_adapters(
+    settings: Settings, core: Core, router: PlatformRouter
+) -> list[PlatformAdapter]:
+    """Build an adapter for every platform whose credentials are set, routed through `router`."""
     adapters: list[PlatformAdapter] = []
     if settings.telegram.token is not None:
-        from adapters.telegram import adapter as telegram  # noqa: PLC0415 - aiogram loads slowly; only when used
+        from adapters.telegram import adapter as telegram  # noqa: PLC0415 - aiogram loads slowly
 
-        adapters.append(telegram.build_adapter(settings, core.pipeline, core.commands))
+        adapters.append(telegram.build_adapter(settings, core))
     if settings.slack.bot_token is not None:
         from adapters.slack import adapter as slack  # noqa: PLC0415
 
-        adapters.append(slack.build_adapter(settings, core.pipeline, core.commands))
+        adapters.append(slack.build_adapter(settings, core))
     for adapter in adapters:
-        core.router.register(adapter.platform, adapter.ports)
+        router.register(adapter.platform, adapter.ports)
     return adapters
 
 
 async def run(settings: Settings) -> None:
     """Run the bot on every configured platform until cancelled."""
-    core = await build_core(settings)
-    adapters = platform_adapters(settings, core)
+    router = PlatformRouter()
+    core = await connect_core(settings, router)
+    adapters = platform_adapters(settings, core, router)
     if not adapters:
         await core.store.close()
         msg = "no platform is configured: set KODEKS_TELEGRAM__TOKEN or KODEKS_SLACK__BOT_TOKEN"
         raise RuntimeError(msg)
-    health: HealthServer | None = None
-    flusher = asyncio.create_task(_flush_forever(core.pipeline))
-    # Beside the adapters: every replica polls; the store's claims keep reminders single.
-    scheduler = asyncio.create_task(build_scheduler(core).run())
+    flusher = asyncio.create_task(flush_forever(core))
+    scheduler = asyncio.create_task(core.scheduler.run())
     health = None
     try:
         health = await start_health(settings, core, adapters)
@@ -154,15 +96,14 @@ async def start_health(
     settings: Settings, core: Core, adapters: list[PlatformAdapter]
 ) -> HealthServer | None:
     """Serve /metrics, /healthz and /readyz beside the adapters, unless switched off."""
-    metrics = core.pipeline.metrics
     for adapter in adapters:
         malformed = getattr(adapter, "malformed", None)
         if isinstance(malformed, int):  # an adapter that tallies unreadable updates itself
-            metrics.read_malformed_from(adapter.platform.value, _reader(adapter))
+            core.metrics.read_malformed_from(adapter.platform.value, _reader(adapter))
     if not settings.metrics.enabled:
         return None
     where = settings.metrics
-    health = HealthServer(core.pipeline, metrics, where.host, where.port)
+    health = HealthServer(core.problems, core.metrics, where.host, where.port)
     try:
         await health.start()
     except OSError as error:
@@ -179,21 +120,12 @@ def _reader(adapter: PlatformAdapter) -> Callable[[], int]:
     return lambda: int(getattr(adapter, "malformed", 0))
 
 
-def build_scheduler(core: Core) -> Scheduler:
-    """The attentiveness scheduler, sending through the same router as every nudge."""
-    pipeline = core.pipeline
-    return Scheduler(
-        pipeline.attentiveness, Ports(core.router, core.router), pipeline.texts,
-        pipeline.checker.ruleset,
-    )  # fmt: skip
-
-
-async def _flush_forever(pipeline: Pipeline, every_s: float = 5.0) -> None:
+async def flush_forever(core: Core, every_s: float = 5.0) -> None:
     """Put findings buffered during a Redis outage through, even when no message arrives."""
     while True:
         await asyncio.sleep(every_s)
-        if pipeline.buffer:
+        if core.outage:
             try:
-                await pipeline.flush()
+                await core.pipeline.flush()
             except Exception:  # the flusher must outlive any one failure
-                log.exception("flush failed, buffered=%s", len(pipeline.buffer))
+                log.exception("flush failed, buffered=%s", len(core.outage))

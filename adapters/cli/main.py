@@ -219,10 +219,21 @@ async def _bench_pipeline(
 
 
 def _run_audit_export(args: argparse.Namespace) -> int:
-    from bot.audit.trail import export_audit  # noqa: PLC0415
-
-    asyncio.run(export_audit(args.format, args.days, sys.stdout))
+    asyncio.run(_export_audit(args.format, args.days))
     return EXIT_CLEAN
+
+
+async def _export_audit(fmt: str, days: int) -> None:
+    from bot.audit.trail import export_audit  # noqa: PLC0415
+    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.store.redis_store import RedisStore  # noqa: PLC0415
+
+    url = Settings().redis_url
+    store = RedisStore.from_url(url.get_secret_value() if url else None)
+    try:
+        await export_audit(fmt, days, sys.stdout, store)
+    finally:
+        await store.close()
 
 
 def _run_scan(args: argparse.Namespace) -> int:

@@ -16,7 +16,6 @@ says otherwise); an author whose workspace is nowhere to be found is counted and
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import zipfile
@@ -29,21 +28,12 @@ from typing import IO, Any
 
 import ijson  # type: ignore[import-untyped]
 
+from adapters.slack.markup import is_written, to_plain
 from bot.domain.exports import ExportedMessage, ExportError, ReadStats
 from bot.domain.models import IncomingMessage, Platform
 
 _LISTS = (("channels.json", "channel"), ("groups.json", "group"), ("mpims.json", "mpim"))
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
-# Subtypes that are the workspace talking, not a person.
-_SERVICE = frozenset(
-    {
-        "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name",
-        "channel_archive", "channel_unarchive", "group_join", "group_leave", "group_topic",
-        "group_purpose", "group_name", "pinned_item", "unpinned_item", "message_deleted",
-        "message_changed", "tombstone", "reminder_add", "channel_convert_to_private",
-    }
-)  # fmt: skip
-_MARKUP = re.compile(r"<([@#!])?([^<>|]*)(?:\|([^<>]*))?>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +202,7 @@ class SlackExport:
             thread_id=raw.get("thread_ts"),
             author_is_bot=bool(raw.get("bot_id")) or raw.get("subtype") == "bot_message"
             or bool(person and person.is_bot),
-            is_service=raw.get("subtype") in _SERVICE,
+            is_service=not is_written(raw.get("subtype")),
             author_external=external,
             channel_shared=conversation.id in self._shared,
         )  # fmt: skip
@@ -243,15 +233,3 @@ def extract_date(ts: str) -> datetime | None:
         return datetime.fromtimestamp(float(ts), UTC)
     except (ValueError, OverflowError, OSError):
         return None
-
-
-def to_plain(text: str) -> str:
-    """Turn Slack's markup into what a reader sees: `<@U1>` → `@U1`, `<url|label>` → label."""
-
-    def plain(match: re.Match[str]) -> str:
-        sigil, target, label = match.groups()
-        if label:
-            return f"{sigil}{label}" if sigil in ("@", "#") else label
-        return f"@{target}" if sigil == "@" else f"#{target}" if sigil == "#" else target
-
-    return html.unescape(_MARKUP.sub(plain, text))

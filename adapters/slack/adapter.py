@@ -29,6 +29,8 @@ from adapters.slack.convert import (
     to_incoming,
 )
 from adapters.slack.ports import SlackCompliance, SlackNotifier
+from bot.core import Core
+from bot.domain.config import AgencyConfig
 from bot.domain.models import Platform
 from bot.domain.ports import Ports
 from bot.ops.settings import Settings, SlackSettings
@@ -52,11 +54,12 @@ class SlackAdapter:
         pipeline: Pipeline,
         commands: Commands,
         client: AsyncWebClient,
+        config: AgencyConfig,
     ) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.commands = commands
-        self.ports = Ports(SlackNotifier(client), SlackCompliance(client, pipeline.config))
+        self.ports = Ports(SlackNotifier(client), SlackCompliance(client, config))
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
         # Socket Mode needs no signing secret; passing "" keeps Bolt from reading the environment.
         self.app = AsyncApp(client=client, signing_secret=secret, logger=log)
@@ -71,15 +74,11 @@ class SlackAdapter:
         for name in COMMANDS:
             self.app.command(name)(self.on_command)
         self.app.action(FEEDBACK_ACTION)(self.on_feedback)
+        self.app.error(self.on_error)
 
     async def on_message(self, body: dict[str, Any]) -> None:
         """A message, a file with text, or an edit, anywhere the bot is a member."""
-        try:
-            message = to_incoming(body)
-        except MalformedEventError as error:
-            self._skip("event", body, error)
-            return
-        await self.pipeline.handle(message)
+        await self.pipeline.handle(to_incoming(body))
 
     async def on_command(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """Acknowledge at once (Slack allows 3 s), then answer only the user who asked."""
@@ -90,19 +89,24 @@ class SlackAdapter:
     async def on_feedback(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """«Not a violation» pressed under a nudge."""
         await ack()
-        try:
-            token, language = parse_feedback(body)
-        except MalformedEventError as error:
-            self._skip("action", body, error)
-            return
+        token, language = parse_feedback(body)
         text = await self.commands.feedback(token, language)
         await respond(text=text, response_type="ephemeral", replace_original=False)
 
-    def _skip(self, kind: str, body: Mapping[str, Any], error: Exception) -> None:
-        self.malformed += 1
-        log.warning(
-            "malformed %s skipped event=%s reason=%s count=%s",
-            kind, body.get("event_id"), error, self.malformed,
+    async def on_error(self, error: Exception, body: Mapping[str, Any]) -> None:
+        """Bolt's error handler: a payload we cannot read is counted and skipped; anything else
+        is logged by type and ids (never the body: it carries the message's text)."""
+        kind = "action" if "actions" in body else "event"
+        if isinstance(error, MalformedEventError):
+            self.malformed += 1
+            log.warning(
+                "malformed %s skipped event=%s reason=%s count=%s",
+                kind, body.get("event_id"), error, self.malformed,
+            )  # fmt: skip
+            return
+        log.error(
+            "slack %s failed event=%s error=%s", kind, body.get("event_id"),
+            type(error).__name__,
         )  # fmt: skip
 
     async def start(self) -> None:
@@ -164,6 +168,7 @@ def build_client(settings: SlackSettings) -> AsyncWebClient:
     return client
 
 
-def build_adapter(settings: Settings, pipeline: Pipeline, commands: Commands) -> SlackAdapter:
+def build_adapter(settings: Settings, core: Core) -> SlackAdapter:
     """Build the Slack adapter from the settings (the composition root calls this)."""
-    return SlackAdapter(settings.slack, pipeline, commands, build_client(settings.slack))
+    client = build_client(settings.slack)
+    return SlackAdapter(settings.slack, core.pipeline, core.commands, client, core.config)

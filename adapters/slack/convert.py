@@ -1,5 +1,7 @@
 """Pure conversions between Slack payloads and kodeks' values; no I/O, no Bolt.
 
+The text is read as a person sees it (`markup.to_plain`, the export reader's too).
+
 Payload shapes (Events API, the same inside a Socket Mode envelope's `payload`):
 `{"team_id", "event_id", "is_ext_shared_channel", "event": {"type": "message", "channel",
 "channel_type", "user", "user_team"?, "team"?, "text", "ts", "thread_ts"?, "subtype"?, "bot_id"?}}`;
@@ -12,15 +14,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.slack.markup import BOT_SUBTYPES, EDIT, escape, is_written, to_plain
 from bot.domain.models import IncomingMessage, Nudge, Platform
 from bot.pipeline.commands import Command
 from bot.texts import language_of
 
 FEEDBACK_ACTION = "kodeks_feedback"
-EDIT = "message_changed"
-# Subtypes that are someone writing; every other subtype (joins, topics, deletions…) is service.
-_WRITTEN = frozenset({None, "file_share", "thread_broadcast", "me_message", EDIT})
-_BOT = frozenset({"bot_message", "bot_add", "bot_remove"})
 
 
 class MalformedEventError(ValueError):
@@ -49,13 +48,13 @@ def to_incoming(body: Mapping[str, Any]) -> IncomingMessage:
         user_id=user or "",
         message_id=ts,
         event_id=event_id,
-        text=scalar(inner, "text") or "",
+        text=to_plain(scalar(inner, "text") or ""),
         sent_at=_time_of(ts),
         is_edit=subtype == EDIT,
         reply_to=thread_id,
         thread_id=thread_id,
         author_is_bot=is_bot(event, inner),
-        is_service=subtype not in _WRITTEN or not user,
+        is_service=not (subtype == EDIT or is_written(subtype)) or not user,
         author_external=is_external(body, inner),
         channel_shared=bool(body.get("is_ext_shared_channel")),
         is_private=event.get("channel_type") == "im",
@@ -76,7 +75,7 @@ def scalar(payload: Mapping[str, Any], key: str) -> str | None:
 def is_bot(event: Mapping[str, Any], inner: Mapping[str, Any]) -> bool:
     """Tell whether a bot wrote the message (bot users carry `bot_id`, integrations a subtype)."""
     return bool(inner.get("bot_id") or event.get("bot_id")) or (
-        scalar(event, "subtype") in _BOT or scalar(inner, "subtype") in _BOT
+        scalar(event, "subtype") in BOT_SUBTYPES or scalar(inner, "subtype") in BOT_SUBTYPES
     )
 
 
@@ -143,11 +142,6 @@ def parse_feedback(body: Mapping[str, Any]) -> tuple[str, str]:
         msg = "the feedback button carries no token"
         raise MalformedEventError(msg)
     return token, language
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn reserves."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def nudge_blocks(text: str, button: str, value: str) -> list[dict[str, Any]]:

@@ -14,7 +14,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.convert import escape, feedback_value, nudge_blocks
+from adapters.slack.convert import feedback_value, nudge_blocks
+from adapters.slack.markup import escape
 from bot.domain.config import AgencyConfig
 from bot.domain.models import Escalation, Nudge
 from bot.domain.ports import Delivery

@@ -40,12 +40,15 @@ from adapters.telegram.convert import (
 )
 from adapters.telegram.ports import TelegramCompliance, TelegramNotifier, send_private
 from adapters.telegram.webhook import serve_webhook
+from bot.core import Core
+from bot.domain.config import AgencyConfig
 from bot.domain.models import Platform
 from bot.domain.ports import Ports
 from bot.ops.settings import Settings, TelegramSettings
-from bot.pipeline.commands import Command as BotCommandCall
+from bot.pipeline.commands import Command as CommandCall
 from bot.pipeline.commands import Commands
 from bot.pipeline.handle import Pipeline
+from bot.pipeline.resolver import Resolver
 
 log = logging.getLogger("adapters.telegram")
 COMMANDS = ("start", "help", "code", "check", "stats", "bind")
@@ -62,9 +65,13 @@ def say(language: str, key: str, **params: str) -> str:
 class Handlers:
     """The update handlers: convert, hand over, answer privately."""
 
-    def __init__(self, pipeline: Pipeline, commands: Commands) -> None:
+    def __init__(
+        self, pipeline: Pipeline, commands: Commands, resolver: Resolver, config: AgencyConfig
+    ) -> None:
         self.pipeline = pipeline
         self.commands = commands
+        self.resolver = resolver
+        self.config = config
         self.skipped = 0  # updates that were not messages of ours, or could not be read
 
     async def on_message(self, message: Message, event_update: Update) -> None:
@@ -92,7 +99,7 @@ class Handlers:
         argument = command.args or ""
         if command.command == "check":
             argument = extract_check_text(command.args, message)
-        call = BotCommandCall(
+        call = CommandCall(
             Platform.TELEGRAM, str(author.id), command.command, argument,
             language_of_user(author.language_code),
         )  # fmt: skip
@@ -104,7 +111,7 @@ class Handlers:
         incoming = to_incoming(update)
         if incoming is None:
             return False
-        resolution = await self.pipeline.resolver.resolve(incoming)
+        resolution = await self.resolver.resolve(incoming)
         return resolution.author_is_staff
 
     async def on_feedback(self, query: CallbackQuery) -> None:
@@ -119,22 +126,14 @@ class Handlers:
     async def on_my_chat_member(self, event: ChatMemberUpdated, bot: Bot) -> None:
         """Added to a group the config does not know: tell the admins privately."""
         join = to_chat_join(event)
-        if join is None or self._is_known(join.chat_id):
-            return
-        if await self.pipeline.store.binding(Platform.TELEGRAM.value, join.chat_id) is not None:
+        if join is None or await self.resolver.is_known_chat(Platform.TELEGRAM, join.chat_id):
             return
         log.info("added to unknown chat=%s by user=%s", join.chat_id, join.added_by)
-        default = str(self.pipeline.config.policy.unknown_chat)
+        default = str(self.config.policy.unknown_chat)
         text = say("ru", "chat-joined", title=join.title, chat=join.chat_id, default=default)
-        for admin in self.pipeline.config.staff:
+        for admin in self.config.staff:
             if admin.admin and admin.telegram_id:
                 await send_private(bot, int(admin.telegram_id), text)
-
-    def _is_known(self, chat_id: str) -> bool:
-        return any(
-            c.platform == Platform.TELEGRAM.value and c.id == chat_id
-            for c in self.pipeline.config.chats
-        )
 
     async def on_error(self, event: ErrorEvent) -> bool:
         """Log a failed update by id and go on: one bad update never stops the bot."""
@@ -146,9 +145,8 @@ class Handlers:
         return True
 
 
-def build_dispatcher(pipeline: Pipeline, commands: Commands) -> tuple[Dispatcher, Handlers]:
+def build_dispatcher(handlers: Handlers) -> Dispatcher:
     """Wire the handlers; commands first, so a command is never judged as a message."""
-    handlers = Handlers(pipeline, commands)
     router = Router(name="kodeks")
     in_groups = F.chat.type.in_(GROUP_TYPES)
     router.message.register(
@@ -158,12 +156,12 @@ def build_dispatcher(pipeline: Pipeline, commands: Commands) -> tuple[Dispatcher
     router.edited_message.register(handlers.on_message, in_groups)
     router.business_message.register(handlers.on_message)
     router.edited_business_message.register(handlers.on_message)
-    router.callback_query.register(handlers.on_feedback)
+    router.callback_query.register(handlers.on_feedback)  # any button: ours, or answered empty
     router.my_chat_member.register(handlers.on_my_chat_member)
     dispatcher = Dispatcher()
     dispatcher.include_router(router)
     dispatcher.errors.register(handlers.on_error)
-    return dispatcher, handlers
+    return dispatcher
 
 
 def make_bot(settings: TelegramSettings) -> Bot:
@@ -182,12 +180,13 @@ class TelegramAdapter:
 
     platform = Platform.TELEGRAM
 
-    def __init__(self, settings: TelegramSettings, pipeline: Pipeline, commands: Commands) -> None:
+    def __init__(self, settings: TelegramSettings, handlers: Handlers) -> None:
         self.settings = settings
-        self.pipeline = pipeline
+        self.config = handlers.config
         self.bot = make_bot(settings)
-        self.dispatcher, self.handlers = build_dispatcher(pipeline, commands)
-        compliance = TelegramCompliance(self.bot, pipeline.config)
+        self.handlers = handlers
+        self.dispatcher = build_dispatcher(handlers)
+        compliance = TelegramCompliance(self.bot, handlers.config)
         self.ports = Ports(TelegramNotifier(self.bot), compliance)
         self.ready = asyncio.Event()  # set once the bot receives updates (tests wait on it)
         self.unreadable = telegram_logs.install()
@@ -215,7 +214,7 @@ class TelegramAdapter:
         """Warn about privacy mode, and register the private-chat menu in Russian and English."""
         me = await self.bot.get_me()
         log.info("telegram bot id=%s username=%s", me.id, me.username)
-        groups = [c for c in self.pipeline.config.chats if c.platform == Platform.TELEGRAM.value]
+        groups = [c for c in self.config.chats if c.platform == Platform.TELEGRAM]
         if groups and not me.can_read_all_group_messages:
             log.error(
                 "privacy mode is on: @%s sees only commands and replies in the %s group chats "
@@ -262,6 +261,7 @@ async def poll_until_cancelled(dispatcher: Dispatcher, bot: Bot, updates: list[s
         raise
 
 
-def build_adapter(settings: Settings, pipeline: Pipeline, commands: Commands) -> TelegramAdapter:
+def build_adapter(settings: Settings, core: Core) -> TelegramAdapter:
     """Build the Telegram adapter for the composition root."""
-    return TelegramAdapter(settings.telegram, pipeline, commands)
+    handlers = Handlers(core.pipeline, core.commands, core.resolver, core.config)
+    return TelegramAdapter(settings.telegram, handlers)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiogram.enums import ChatMemberStatus, ChatType
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import ChatMemberUpdated, Message, Update
 
 from bot.domain.models import IncomingMessage, Platform
 
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
-FEEDBACK_PREFIX = "nf:"  # callback data of the «Это не нарушение» button: nf:<nudge token>
 _PRESENT = frozenset({ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR})
 _ABSENT = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.KICKED})
 
@@ -108,11 +108,20 @@ def language_of_user(language_code: str | None) -> str:
     return "en" if (language_code or "").lower().startswith("en") else "ru"
 
 
+class FeedbackButton(CallbackData, prefix="nf"):
+    """The callback data of the «Это не нарушение» button: `nf:<nudge token>`."""
+
+    token: str
+
+
 def extract_feedback_token(data: str | None) -> str | None:
     """Return the nudge token of a feedback button press, or None for other callbacks."""
-    if data is None or not data.startswith(FEEDBACK_PREFIX):
+    if data is None:
         return None
-    return data.removeprefix(FEEDBACK_PREFIX) or None
+    try:
+        return FeedbackButton.unpack(data).token or None
+    except (TypeError, ValueError):  # another callback, or not ours at all
+        return None
 
 
 def extract_check_text(argument: str | None, message: Message) -> str:

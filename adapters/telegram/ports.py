@@ -14,7 +14,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from adapters.telegram.convert import FEEDBACK_PREFIX
+from adapters.telegram.convert import FeedbackButton
 from bot.domain.config import AgencyConfig
 from bot.domain.models import Escalation, Nudge
 from bot.domain.ports import Delivery
@@ -50,7 +50,7 @@ async def send_private(
 
 def feedback_markup(token: str, label: str) -> InlineKeyboardMarkup:
     """The «Это не нарушение» button; its payload is the nudge's token."""
-    button = InlineKeyboardButton(text=label, callback_data=f"{FEEDBACK_PREFIX}{token}")
+    button = InlineKeyboardButton(text=label, callback_data=FeedbackButton(token=token).pack())
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 

@@ -15,11 +15,13 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from bot.attentiveness.waits import CLAUSE, RULE_ID, Attentiveness, Wait, to_ms
+from bot.attentiveness.waits import CLAUSE, RULE_ID, Attentiveness
+from bot.domain.clock import to_ms
 from bot.domain.models import Escalation, Nudge
 from bot.domain.ports import Delivery, Ports
-from bot.pipeline.nudges import to_record
-from bot.store.redis_store import RedisError
+from bot.store.keys import chat_of_wait
+from bot.store.records import Wait
+from bot.store.redis_store import RedisError, RedisStore
 from bot.texts import Texts
 from rules import RuleSet
 
@@ -35,6 +37,7 @@ class Scheduler:
     def __init__(
         self,
         attentiveness: Attentiveness,
+        store: RedisStore,
         ports: Ports,
         texts: Texts,
         ruleset: RuleSet,
@@ -42,7 +45,7 @@ class Scheduler:
         lease_ms: int = LEASE_MS,
     ) -> None:
         self.attentiveness = attentiveness
-        self.store = attentiveness.store
+        self.store = store
         self.ports = ports
         self.texts = texts
         self.ruleset = ruleset
@@ -79,13 +82,11 @@ class Scheduler:
             await asyncio.sleep(every_s)
 
     async def _act(self, wid: str, now: datetime) -> int:
-        platform, _, rest = wid.partition(":")
-        chat_id = rest.rpartition(":")[0]
-        fields, last = await self.store.load_wait(wid, platform, chat_id)
-        if not fields:  # answered (or expired) after it was claimed
+        platform, chat_id = chat_of_wait(wid)
+        wait, last = await self.store.load_wait(wid, platform, chat_id)
+        if wait is None:  # answered (or expired) after it was claimed
             await self.store.advance_wait(wid, 1, None, 0)
             return 0
-        wait = Wait.from_fields(wid, fields)
         responsible = self.attentiveness.responsible(platform, wait.chat_id, last)
         stage = wait.stage + 1
         if stage > 2:
@@ -128,7 +129,7 @@ class Scheduler:
             words=(), suggestion=None, step="gentle", language=wait.language,
             thread_id=wait.thread_id, token=secrets.token_urlsafe(9), direct=True,
         )  # fmt: skip
-        await self.store.remember_nudge(nudge.token, to_record(nudge))
+        await self.store.remember_nudge(nudge)
         text = self.texts.render(wait.language, "attentiveness-reminder", **self._words(wait, now))
         button = self.texts.render(wait.language, "feedback-button")
         delivery = await self.ports.notifier.nudge(nudge, text, button)

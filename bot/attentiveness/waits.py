@@ -4,81 +4,32 @@ The pipeline calls `Attentiveness.observe` for every message in a client chat on
 wrote it. A client's question opens a wait in that chat (or thread), due when the chat's SLA in
 working minutes has passed; a staff message there closes it and records the first-response
 time for `/stats`. All state is in Redis (`store.open_wait` …), so any replica, or a new process
-after a restart, carries on; `attentiveness_scheduler.Scheduler` sends what falls due. The clock
-is injected: tests move time, production reads the system clock.
+after a restart, carries on; `scheduler.Scheduler` sends what falls due. The clock is injected:
+tests move time, production reads the system clock.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.attentiveness.hours import WorkingHours
 from bot.attentiveness.questions import is_question
+from bot.domain.clock import DAY_MS, Clock, to_ms
 from bot.domain.config import AgencyConfig, ChatConfig
 from bot.domain.models import IncomingMessage, Platform, Resolution
 from bot.store import keys
+from bot.store.records import Answer, Wait
 from bot.store.redis_store import RedisStore
 from bot.texts import language_of
 from rules import ChatKind
 from rules.morph import Morph
 
 log = logging.getLogger("bot.attentiveness")
-Clock = Callable[[], datetime]
 CLAUSE = 7  # «Внимательность» in rules/data/clauses.toml
 RULE_ID = "attentiveness-sla"
-DAY_MS = 86_400_000
 WAIT_TTL_MS = 30 * DAY_MS  # an unanswered wait is forgotten a month after its last step
 LAST_STAFF_TTL_MS = 90 * DAY_MS
-
-
-def system_clock() -> datetime:
-    """Now, as an aware UTC instant."""
-    return datetime.now(UTC)
-
-
-def to_ms(moment: datetime) -> int:
-    """Milliseconds since the epoch, the scores of the due set."""
-    return int(moment.timestamp() * 1000)
-
-
-def from_ms(ms: int) -> datetime:
-    """The instant `ms` milliseconds after the epoch, in UTC."""
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Wait:
-    """A client's unanswered question, as Redis keeps it (ids and times, never the text)."""
-
-    wid: str
-    platform: Platform
-    chat_id: str
-    thread_id: str | None
-    message_id: str
-    client: str | None
-    opened: datetime
-    sla_minutes: int
-    stage: int  # 0: nothing sent; 1: the employee reminded; 2: compliance told
-    language: str
-
-    @classmethod
-    def from_fields(cls, wid: str, fields: dict[str, str]) -> Wait:
-        """Rebuild a wait from its hash."""
-        return cls(
-            wid=wid,
-            platform=Platform(fields["platform"]),
-            chat_id=fields["chat"],
-            thread_id=fields.get("thread") or None,
-            message_id=fields.get("message", ""),
-            client=fields.get("client") or None,
-            opened=from_ms(int(fields["opened"])),
-            sla_minutes=int(fields["sla"]),
-            stage=int(fields.get("stage", "0")),
-            language=fields.get("language", "ru"),
-        )
 
 
 class Attentiveness:
@@ -141,13 +92,13 @@ class Attentiveness:
         due = self.hours.add(now, sla)
         if due is None:
             return  # a calendar without working time: nothing ever falls due
-        wid = keys.wait_id(platform, message.chat_id, message.thread_id)
-        fields = {
-            "platform": platform, "chat": message.chat_id, "thread": message.thread_id or "",
-            "message": message.message_id, "client": resolution.client or "",
-            "opened": str(to_ms(now)), "sla": str(sla), "language": language_of(message.text),
-        }  # fmt: skip
-        if await self.store.open_wait(wid, to_ms(due), self.wait_ttl_ms(now, due), fields):
+        wait = Wait(
+            wid=keys.wait_id(platform, message.chat_id, message.thread_id),
+            platform=Platform(platform), chat_id=message.chat_id, thread_id=message.thread_id,
+            message_id=message.message_id, client=resolution.client, opened=now,
+            sla_minutes=sla, language=language_of(message.text),
+        )  # fmt: skip
+        if await self.store.open_wait(wait, to_ms(due), self.wait_ttl_ms(now, due)):
             log.info(
                 "wait opened platform=%s chat=%s message=%s due=%s",
                 platform, message.chat_id, message.message_id, due.isoformat(),
@@ -156,18 +107,17 @@ class Attentiveness:
     async def _close(self, message: IncomingMessage) -> None:
         platform = message.platform.value
         wid = keys.wait_id(platform, message.chat_id, message.thread_id)
-        fields = await self.store.close_wait(
+        wait = await self.store.close_wait(
             wid, platform, message.chat_id, message.user_id, LAST_STAFF_TTL_MS
         )
-        if fields is None:
+        if wait is None:
             return
-        wait = Wait.from_fields(wid, fields)
         now = self.clock()
         waited = self.hours.between(wait.opened, now)
         within = waited <= timedelta(minutes=wait.sla_minutes)
         keep_ms = self.config.policy.keep_days * DAY_MS
-        entry: list[object] = [platform, wait.chat_id, int(waited.total_seconds()), within]
-        await self.store.record_answer(to_ms(now), entry, keep_ms)
+        answer = Answer(to_ms(now), platform, wait.chat_id, int(waited.total_seconds()), within)
+        await self.store.record_answer(answer, keep_ms)
         log.info(
             "wait closed platform=%s chat=%s by=%s working_s=%s within=%s",
             platform, wait.chat_id, message.user_id, int(waited.total_seconds()), within,

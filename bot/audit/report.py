@@ -1,9 +1,10 @@
 """The scan's outputs: the report's data, the offline HTML page, a CSV of findings, a summary.
 
 The page is one file with its data embedded as JSON and its own script drawing the charts as
-inline SVG: no CDN, nothing fetched, so it opens from a mail attachment or a USB stick. Its words,
-style and script are in `bot/data/report.toml`. People appear under pseudonyms unless the scan
-was run with `--names`; examples show the matched words, marked.
+inline SVG: no CDN, nothing fetched, so it opens from a mail attachment or a USB stick. It is a
+Jinja2 template (`templates/report.html.j2`) with its style, script and words beside it
+(`report.css`, `report.js`, `words.toml`). People appear under pseudonyms unless the scan was run
+with `--names`; examples show the matched words, marked.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ import csv
 import json
 import tomllib
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from importlib import resources
 from typing import Any, TextIO
 
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
 from bot.audit.scan import People, ScanResult
-from bot.audit.tally import Example, Hit, Tally
+from bot.audit.tally import Breach, Example, ScanTally
+from bot.domain.clock import monday_of
 from rules import RuleSet
 
 TOP_RULES = 15
@@ -26,10 +32,23 @@ TOP_PEOPLE = 10
 CSV_FIELDS = ("date", "week", "chat", "author", "message_id", "clause", "label", "rules", "words")
 
 
-def load_template() -> dict[str, Any]:
-    """Read the report's words, style and script."""
-    source = resources.files("bot.audit") / "templates" / "report.toml"
-    return tomllib.loads(source.read_text(encoding="utf-8"))
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("bot.audit", "templates"),
+        autoescape=select_autoescape(("html", "j2")),
+        keep_trailing_newline=True,
+    )
+
+
+def _asset(name: str) -> str:
+    return (resources.files("bot.audit") / "templates" / name).read_text(encoding="utf-8")
+
+
+def load_words() -> dict[str, Any]:
+    """The report's words (headings, cards, notes)."""
+    words: dict[str, Any] = tomllib.loads(_asset("words.toml"))["words"]
+    return words
 
 
 def report_data(
@@ -73,18 +92,18 @@ def report_data(
     }
 
 
-def _period(tally: Tally) -> dict[str, str | None]:
+def _period(tally: ScanTally) -> dict[str, str | None]:
     return {
         "from": tally.first.date().isoformat() if tally.first else None,
         "to": tally.last.date().isoformat() if tally.last else None,
     }
 
 
-def _weekly(tally: Tally) -> dict[str, Any]:
+def _weekly(tally: ScanTally) -> dict[str, Any]:
     """Every week of the period (empty ones too, so gaps show), and one point per bar piece."""
     weeks: list[str] = []
     if tally.first and tally.last:
-        day = date.fromisoformat(_monday(tally.first))
+        day = monday_of(tally.first.date())
         while day <= tally.last.date():
             weeks.append(day.isoformat())
             day += timedelta(days=7)
@@ -95,11 +114,7 @@ def _weekly(tally: Tally) -> dict[str, Any]:
     return {"weeks": weeks, "points": points}
 
 
-def _monday(when: datetime) -> str:
-    return (when - timedelta(days=when.weekday())).date().isoformat()
-
-
-def _chats(tally: Tally) -> dict[str, Any]:
+def _chats(tally: ScanTally) -> dict[str, Any]:
     rows = sorted(tally.chats.values(), key=lambda r: (-r.findings, -r.messages, r.name))
     table = [
         {
@@ -113,7 +128,7 @@ def _chats(tally: Tally) -> dict[str, Any]:
     return {"table": table, "points": points[:TOP_CHATS]}
 
 
-def _rules(tally: Tally, ruleset: RuleSet, feedback: dict[str, int] | None) -> list[Any]:
+def _rules(tally: ScanTally, ruleset: RuleSet, feedback: dict[str, int] | None) -> list[Any]:
     by_id = {r.id: r for r in ruleset.rules}
     rows = []
     for rule_id, count in tally.rules.most_common(TOP_RULES):
@@ -130,36 +145,28 @@ def _rules(tally: Tally, ruleset: RuleSet, feedback: dict[str, int] | None) -> l
     return rows
 
 
-def _example(example: Example, people: People, tally: Tally) -> dict[str, Any]:
-    hit = example.hit
+def _example(example: Example, people: People, tally: ScanTally) -> dict[str, Any]:
+    breach = example.breach
     return {
-        "clause": hit.clause,
-        "label": hit.label,
-        "rules": list(hit.rules),
-        "date": hit.when.date().isoformat(),
-        "chat": tally.chats[hit.chat].name,
-        "person": people(hit.author),
+        "clause": breach.clause,
+        "label": breach.label,
+        "rules": list(breach.rules),
+        "date": breach.when.date().isoformat(),
+        "chat": tally.chats[breach.chat].name,
+        "person": people(breach.author),
         "segments": [[text, marked] for text, marked in example.segments],
     }
 
 
 def render_html(data: dict[str, Any]) -> str:
     """Return the self-contained report page."""
-    template = load_template()
-    payload = {"data": data, "words": template["words"]}
+    words = load_words()
     # Inside <script>, "<" escaped keeps "</script>" or "<!--" in a message from ending it.
-    embedded = json.dumps(payload, ensure_ascii=False).replace("<", "\\u003c")
-    page: str = template["page"]["html"]
-    return (
-        page.replace("/*STYLE*/", template["page"]["css"])
-        .replace("/*SCRIPT*/", template["page"]["js"])
-        .replace("/*DATA*/", embedded)
-        .replace("<!--TITLE-->", _escape(template["words"]["title"]))
-    )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    embedded = json.dumps({"data": data, "words": words}, ensure_ascii=False)
+    payload = Markup(embedded.replace("<", "\\u003c"))
+    template = _environment().get_template("report.html.j2")
+    style, script = Markup(_asset("report.css")), Markup(_asset("report.js"))
+    return template.render(words=words, style=style, script=script, payload=payload)
 
 
 class CsvSink:
@@ -169,12 +176,13 @@ class CsvSink:
         self.writer = csv.writer(stream)
         self.writer.writerow(CSV_FIELDS)
 
-    def __call__(self, hit: Hit, people: People) -> None:
+    def __call__(self, breach: Breach, people: People) -> None:
         """Write a finding's row."""
+        b = breach
         self.writer.writerow(
             (
-                hit.when.isoformat(timespec="seconds"), hit.week, hit.chat, people(hit.author),
-                hit.message_id, hit.clause, hit.label, " ".join(hit.rules), " | ".join(hit.words),
+                b.when.isoformat(timespec="seconds"), b.week, b.chat, people(b.author),
+                b.message_id, b.clause, b.label, " ".join(b.rules), " | ".join(b.words),
             )
         )  # fmt: skip
 

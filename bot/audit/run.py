@@ -19,7 +19,7 @@ from typing import TextIO
 
 from bot.audit.progress import Progress
 from bot.audit.report import CsvSink, render_html, report_data, summary
-from bot.audit.scan import Scan
+from bot.audit.scan import ExportScan
 from bot.domain.config import AgencyConfig
 from bot.domain.exports import Export, ExportError
 from rules import build_checker
@@ -57,7 +57,7 @@ def run_scan(
             sink = None
             if request.csv_out is not None:
                 sink = CsvSink(stack.enter_context(_create(request.csv_out)))
-            scan = Scan(export, config, checker, names=request.names, on_hit=sink)
+            scan = ExportScan(export, config, checker, names=request.names, on_breach=sink)
             progress = Progress(export.stats, sys.stderr)
             result = scan.run(progress.tick)
             progress.done(scan.tally.read)

@@ -1,9 +1,11 @@
 """`kodeks scan`: put an exported chat history through the bot's own judgement, and count.
 
-Each exported message takes the pipeline's way without its side effects: the same cheap exits,
-the resolver's answers (`bot.scan_resolver`), the checker, and policy's `applicable` and
-`by_clause`; then it is counted (`bot.scan_tally`) instead of recorded and nudged. People are
-named by pseudonyms (P1, P2, …) unless `names` is set.
+Each exported message takes the pipeline's way without its side effects: the same cheap exits
+(`policy.exit_reason`), the same `Resolver` (the export standing in for Redis), the checker and
+`policy.judge`; then it is counted (`tally.ScanTally`) instead of recorded and nudged. People
+are named by pseudonyms (P1, P2, …) unless `names` is set. An author not yet known as staff in
+a client chat is «maybe»: the scan checks the message and holds its findings until the end of
+the export decides.
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.audit.scan_resolver import Author, ScanResolver
-from bot.audit.tally import Hit, Tally
+from bot.audit.tally import Breach, ScanTally
 from bot.domain import policy as rules_policy
 from bot.domain.config import AgencyConfig
 from bot.domain.exports import Export, ExportedMessage
-from bot.domain.models import IncomingMessage
-from rules import ChatKind, CheckContext, Checker
+from bot.pipeline.resolver import Author, Resolver
+from rules import CheckContext, Checker
 
 log = logging.getLogger("bot.scan")
 
@@ -50,14 +51,14 @@ class People:
 class ScanResult:
     """A finished scan: the counts, who is who, and the export's own figures."""
 
-    tally: Tally
+    tally: ScanTally
     people: People
     platform: str
     skipped_reading: dict[str, int]
     notes: dict[str, int] = field(default_factory=dict)
 
 
-class Scan:
+class ExportScan:
     """One scan of one export."""
 
     def __init__(
@@ -67,14 +68,15 @@ class Scan:
         checker: Checker,
         *,
         names: bool = False,
-        on_hit: Callable[[Hit, People], None] | None = None,
+        on_breach: Callable[[Breach, People], None] | None = None,
     ) -> None:
         self.export = export
         self.config = config
         self.checker = checker
-        self.resolver = ScanResolver(config)
+        self.resolver = Resolver(config)
         self.people = People(names)
-        self.tally = Tally(on_hit=(lambda hit: on_hit(hit, self.people)) if on_hit else _no_op)
+        found = (lambda breach: on_breach(breach, self.people)) if on_breach else _no_op
+        self.tally = ScanTally(on_breach=found)
         self.platform = ""
 
     def run(self, tick: Callable[[int], None] = lambda _n: None) -> ScanResult:
@@ -82,11 +84,11 @@ class Scan:
         owner_known = False
         for item in self.export.messages():
             if not owner_known and getattr(self.export, "owner", None):
-                self.resolver.add_owner("telegram", str(getattr(self.export, "owner", "")))
+                self.resolver.learn("telegram", str(getattr(self.export, "owner", "")))
                 owner_known = True
             self.one(item)
             tick(self.tally.read)
-        self.tally.settle(lambda key: self.resolver.is_staff(*key.split(":", 1)))
+        self.tally.settle(lambda key: self.resolver.is_known_staff(*key.split(":", 1)))
         log.info(
             "scan done messages=%s judged=%s findings=%s",
             self.tally.read, self.tally.judged, self.tally.findings,
@@ -101,14 +103,19 @@ class Scan:
         message, tally = item.message, self.tally
         self.platform = message.platform.value
         tally.read += 1
-        kind, client = self.resolver.chat(message, item.chat_type)
+        chat = self.resolver.chat_of(message, item.chat_type)
+        kind, client = chat.kind, chat.client
         tally.chat(message.chat_key, item.chat_name, kind, client).messages += 1
-        reason = self._skip_reason(message, kind)
-        if reason:
+        reason = rules_policy.exit_reason(message, self.config.policy)
+        if reason is None and kind is None:
+            reason = "chat ignored by policy"
+        if reason is not None:
             tally.skipped[reason] += 1
             return
-        assert kind is not None  # _skip_reason returned a reason for ignored chats
-        author = self.resolver.author(message, kind)
+        assert kind is not None  # an ignored chat has its reason
+        author = self.resolver.author_of(message, kind)
+        if author is Author.NEW_STAFF:
+            self.resolver.learn(message.platform.value, message.user_id)
         if author is Author.CLIENT:
             tally.skipped["client's message"] += 1
             return
@@ -118,19 +125,6 @@ class Scan:
         kept, groups = rules_policy.judge(self.checker, message.text, context, self.config.policy)
         tally.judge(message, kept, groups, held=author is Author.MAYBE)
 
-    def _skip_reason(self, message: IncomingMessage, kind: ChatKind | None) -> str | None:
-        """The pipeline's cheap exits and out-of-scope chats, as a reason to count."""
-        reasons = (
-            (message.is_service, "service message"),
-            (message.is_forward, "forward"),
-            (message.author_is_bot, "bot"),
-            (message.is_private, "chat the bot never sees"),
-            (not message.text.strip(), "no text"),
-            (rules_policy.is_out_of_scope(message, self.config.policy), "silent chat or exempt"),
-            (kind is None, "chat ignored by policy"),
-        )
-        return next((reason for hit, reason in reasons if hit), None)
 
-
-def _no_op(_hit: Hit) -> None:
+def _no_op(_breach: Breach) -> None:
     return None

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.domain.clock import week_of
 from bot.domain.models import IncomingMessage
 from bot.domain.policy import ClauseFindings
 from rules import ChatKind, Finding
@@ -33,7 +34,7 @@ class ChatRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Hit:
+class Breach:
     """One clause breached by one message: what the bot would count as one warning."""
 
     when: datetime
@@ -47,7 +48,7 @@ class Hit:
 
     @property
     def week(self) -> str:
-        """Return the Monday of the hit's week."""
+        """Return the Monday of the breach's week."""
         return week_of(self.when)
 
 
@@ -55,15 +56,15 @@ class Hit:
 class Example:
     """A message excerpt with the matched words marked, for the report."""
 
-    hit: Hit
+    breach: Breach
     segments: tuple[tuple[str, bool], ...]  # (text, highlighted)
 
 
 @dataclass(slots=True)
-class Tally:
+class ScanTally:
     """Every count the report shows."""
 
-    on_hit: Callable[[Hit], None] = lambda _hit: None  # e.g. a CSV row, written as found
+    on_breach: Callable[[Breach], None] = lambda _breach: None  # e.g. a CSV row, as found
     read: int = 0
     judged: int = 0
     with_findings: int = 0
@@ -76,7 +77,7 @@ class Tally:
     examples: dict[int, list[Example]] = field(default_factory=dict)
     first: datetime | None = None
     last: datetime | None = None
-    held: dict[str, list[tuple[list[Hit], Example | None]]] = field(default_factory=dict)
+    held: dict[str, list[tuple[list[Breach], Example | None]]] = field(default_factory=dict)
     held_clean: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def chat(self, key: str, name: str, kind: ChatKind | None, client: str | None) -> ChatRow:
@@ -105,22 +106,22 @@ class Tally:
             else:
                 self._count_judged(chat)
             return
-        hits = [_hit(message, g) for g in groups]
+        breaches = [_breach(message, g) for g in groups]
         example = None
         clause = groups[0].clause
         if len(self.examples.get(clause, ())) < EXAMPLES_PER_CLAUSE:
-            example = Example(hits[0], excerpt(message.text, findings, clause))
+            example = Example(breaches[0], excerpt(message.text, findings, clause))
         if held:
-            self.held.setdefault(author, []).append((hits, example))
+            self.held.setdefault(author, []).append((breaches, example))
         else:
-            self._count(hits, example)
+            self._count(breaches, example)
 
     def settle(self, is_staff: Callable[[str], bool]) -> None:
         """Count the held messages of authors the export showed to be staff; skip the rest."""
         for author, items in self.held.items():
-            for hits, example in items:
+            for breaches, example in items:
                 if is_staff(author):
-                    self._count(hits, example)
+                    self._count(breaches, example)
                 else:
                     self.skipped["client's message"] += 1
         for (author, chat), count in self.held_clean.items():
@@ -136,18 +137,18 @@ class Tally:
         self.judged += 1
         self.chats[chat].judged += 1
 
-    def _count(self, hits: list[Hit], example: Example | None) -> None:
-        self._count_judged(hits[0].chat)
+    def _count(self, breaches: list[Breach], example: Example | None) -> None:
+        self._count_judged(breaches[0].chat)
         self.with_findings += 1
-        for hit in hits:
-            self.weekly[(hit.week, hit.clause)] += 1
-            self.clauses[hit.clause] += 1
-            self.rules.update(hit.rules)
-            self.authors[hit.author] += 1
-            self.chats[hit.chat].findings += 1
-            self.on_hit(hit)
+        for breach in breaches:
+            self.weekly[(breach.week, breach.clause)] += 1
+            self.clauses[breach.clause] += 1
+            self.rules.update(breach.rules)
+            self.authors[breach.author] += 1
+            self.chats[breach.chat].findings += 1
+            self.on_breach(breach)
         if example is not None:
-            kept = self.examples.setdefault(example.hit.clause, [])
+            kept = self.examples.setdefault(example.breach.clause, [])
             if len(kept) < EXAMPLES_PER_CLAUSE:
                 kept.append(example)
 
@@ -157,16 +158,11 @@ class Tally:
         return sum(self.clauses.values())
 
 
-def _hit(message: IncomingMessage, group: ClauseFindings) -> Hit:
-    return Hit(
+def _breach(message: IncomingMessage, group: ClauseFindings) -> Breach:
+    return Breach(
         message.sent_at, message.chat_key, message.user_key, message.message_id,
         group.clause, group.label.value, group.rule_ids, group.words,
     )  # fmt: skip
-
-
-def week_of(when: datetime) -> str:
-    """Return the ISO date of the Monday of `when`'s week."""
-    return (when - timedelta(days=when.weekday())).date().isoformat()
 
 
 def excerpt(text: str, findings: tuple[Finding, ...], clause: int) -> tuple[tuple[str, bool], ...]:

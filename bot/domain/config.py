@@ -25,9 +25,9 @@ from pydantic import (
     model_validator,
 )
 
+from bot.domain.models import Platform
 from rules import ChatKind, Client, Label
 
-Platform = Literal["telegram", "slack"]
 # Telegram ids are numbers in TOML; every id is text inside kodeks (Slack's are strings).
 TextId = Annotated[
     str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v), Field(min_length=1)

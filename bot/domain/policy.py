@@ -38,6 +38,26 @@ def is_out_of_scope(message: IncomingMessage, policy: PolicyConfig) -> bool:
     return message.chat_key in policy.silent_chats or message.user_key in policy.exempt_users
 
 
+# The cheap exits, in order, each with the reason `kodeks scan` counts it under: what no
+# message goes past, live or in an export, before anything costs a round trip or a check.
+CHEAP_EXITS: tuple[tuple[str, Callable[[IncomingMessage], bool]], ...] = (
+    ("service message", lambda m: m.is_service),
+    ("forward", lambda m: m.is_forward),
+    ("bot", lambda m: m.author_is_bot),
+    ("chat the bot never sees", lambda m: m.is_private),
+    ("no text", lambda m: not m.text.strip()),
+)
+OUT_OF_SCOPE = "silent chat or exempt"
+
+
+def exit_reason(message: IncomingMessage, policy: PolicyConfig) -> str | None:
+    """Why the bot lets a message go before looking at it, or None when it looks."""
+    for reason, applies in CHEAP_EXITS:
+        if applies(message):
+            return reason
+    return OUT_OF_SCOPE if is_out_of_scope(message, policy) else None
+
+
 def applicable(
     findings: tuple[Finding, ...],
     chat_kind: ChatKind,

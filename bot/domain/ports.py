@@ -48,3 +48,46 @@ class Ports:
 
     notifier: Notifier
     compliance: ComplianceChannel
+
+
+class PlatformAdapter(Protocol):
+    """One messenger: its outbound ports, and a loop that feeds the pipeline until cancelled."""
+
+    platform: Platform
+    ports: Ports
+
+    async def run(self) -> None:
+        """Receive events (polling, webhook, Socket Mode, …) until cancelled."""
+
+
+class PlatformRouter:
+    """Notifier and compliance channel that dispatch by platform: the pipeline's one way out.
+
+    The root registers each platform's ports once its adapter is built; a nudge or escalation
+    goes back through the platform its message came from.
+    """
+
+    def __init__(self) -> None:
+        self._ports: dict[Platform, Ports] = {}
+
+    def register(self, platform: Platform, ports: Ports) -> None:
+        """Route this platform's nudges and escalations through `ports`."""
+        self._ports[platform] = ports
+
+    async def nudge(self, nudge: Nudge, text: str, button: str) -> Delivery:
+        """Send a nudge through the platform its message came from."""
+        ports = self._ports.get(nudge.platform)
+        if ports is None:
+            return Delivery.FAILED
+        return await ports.notifier.nudge(nudge, text, button)
+
+    async def escalate(self, escalation: Escalation, text: str) -> Delivery:
+        """Post an escalation through the platform of the message that crossed the threshold."""
+        ports = self._ports.get(escalation.platform)
+        if ports is None:
+            return Delivery.FAILED
+        return await ports.compliance.escalate(escalation, text)
+
+    def as_ports(self) -> Ports:
+        """The router as both ways out."""
+        return Ports(self, self)

@@ -17,13 +17,12 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from bot.core import build_core
 from bot.domain.config import AgencyConfig, load_config
 from bot.domain.models import Escalation, IncomingMessage, Nudge, Platform
 from bot.domain.ports import Delivery, Ports
 from bot.measure.evaluate import CorpusLine, corpus_checker, read_corpus
-from bot.pipeline.handle import Pipeline
 from bot.store.redis_store import RedisStore
-from bot.texts import load_texts
 from rules import ChatKind, CheckContext, Checker
 
 DEFAULT_SECONDS = 3.0
@@ -196,10 +195,11 @@ async def bench_pipeline(
     run = secrets.token_hex(4)
     config, messages = bench_messages(folder, count, run)
     ports = _CountingPorts()
-    pipeline = Pipeline(
-        checker=corpus_checker(checker, folder), config=config, store=store,
-        ports=Ports(ports, ports), texts=load_texts(),
+    core = build_core(
+        config=config, checker=corpus_checker(checker, folder), store=store,
+        ports=Ports(ports, ports),
     )  # fmt: skip
+    pipeline = core.pipeline
     latencies: list[int] = []
     slots = asyncio.Semaphore(in_flight)
 

@@ -31,7 +31,7 @@ class CorpusLine:
 
 
 @dataclass(slots=True)
-class Tally:
+class LabelCounts:
     """True and false positives and negatives of one label."""
 
     tp: int = 0
@@ -57,7 +57,9 @@ class Tally:
 class Score:
     """Everything `kodeks eval` reports."""
 
-    tallies: dict[str, Tally] = field(default_factory=lambda: {str(x): Tally() for x in Label})
+    tallies: dict[str, LabelCounts] = field(
+        default_factory=lambda: {str(x): LabelCounts() for x in Label}
+    )
     clean: int = 0
     clean_alarms: int = 0
     messages: int = 0

@@ -1,32 +1,30 @@
 """The operator's HTTP endpoints beside the bot: `/metrics`, `/healthz` and `/readyz`.
 
 `/healthz` answers while the event loop runs (a liveness probe); `/readyz` answers 200 only when
-Redis answers a PING in time and the rules are loaded, else 503 with the reason (a readiness
-probe, so a load balancer stops sending webhooks to a replica that cannot count).
+`problems()` finds none (Redis answers a PING in time, the rules are loaded: see `bot.core`),
+else 503 with the reasons (a readiness probe, so a load balancer stops sending webhooks to a
+replica that cannot count).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.ops.metrics import Metrics
-from bot.pipeline.handle import Pipeline
-from bot.store.redis_store import RedisError
+from bot.ops.metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger("bot.health")
-_PING_TIMEOUT_S = 1.0
-_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 @dataclass(slots=True)
 class HealthServer:
     """An aiohttp server on `host:port`; `port` 0 takes a free one, read back after `start()`."""
 
-    pipeline: Pipeline
+    problems: Callable[[], Awaitable[list[str]]]  # what keeps the bot from being ready
     metrics: Metrics
     host: str = "127.0.0.1"
     port: int = 9108
@@ -65,8 +63,8 @@ class HealthServer:
 
     async def _metrics(self, request: web.Request) -> web.Response:
         del request
-        return web.Response(body=self.metrics.render().encode(), content_type=None,
-                            headers={"Content-Type": _CONTENT_TYPE})  # fmt: skip
+        return web.Response(body=self.metrics.render(), content_type=None,
+                            headers={"Content-Type": CONTENT_TYPE})  # fmt: skip
 
     async def _healthz(self, request: web.Request) -> web.Response:
         del request
@@ -78,17 +76,3 @@ class HealthServer:
         if problems:
             return web.Response(status=503, text="not ready: " + "; ".join(problems) + "\n")
         return web.Response(text="ready\n")
-
-    async def problems(self) -> list[str]:
-        """What keeps the bot from being ready; empty when it is."""
-        problems: list[str] = []
-        ruleset = self.pipeline.checker.ruleset
-        if not ruleset.clauses or not ruleset.rules:
-            problems.append("no rules loaded")
-        try:
-            async with asyncio.timeout(_PING_TIMEOUT_S):
-                await self.pipeline.store.ping()
-        except (RedisError, OSError, TimeoutError) as error:
-            self.metrics.redis_errors.inc(step="readyz")
-            problems.append(f"redis does not answer ({type(error).__name__})")
-        return problems

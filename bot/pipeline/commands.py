@@ -11,12 +11,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.domain.clock import from_ms, to_ms, week_of
+from bot.domain.config import AgencyConfig
 from bot.domain.models import Platform
-from bot.pipeline.handle import Pipeline
-from bot.pipeline.nudges import from_record
-from bot.store.redis_store import RedisError
-from bot.texts import language_of
-from rules import ChatKind, CheckContext
+from bot.pipeline.nudges import Nudger
+from bot.pipeline.resolver import Resolver
+from bot.store.records import AuditEntry, Binding
+from bot.store.redis_store import RedisError, RedisStore
+from bot.texts import Texts, language_of
+from rules import ChatKind, CheckContext, Checker
 
 log = logging.getLogger("bot.commands")
 STATS_WEEKS = 4
@@ -35,12 +38,25 @@ class Command:
 
 
 class Commands:
-    """Answer commands with the pipeline's checker, store and words."""
+    """Answer commands with the checker, the store, the resolver's roster and the bot's words."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
-        self.pipeline = pipeline
-        self.texts = pipeline.texts
-        self.ruleset = pipeline.checker.ruleset
+    def __init__(
+        self,
+        *,
+        checker: Checker,
+        config: AgencyConfig,
+        store: RedisStore,
+        resolver: Resolver,
+        nudger: Nudger,
+        texts: Texts,
+    ) -> None:
+        self.checker = checker
+        self.config = config
+        self.store = store
+        self.resolver = resolver
+        self.nudger = nudger
+        self.texts = texts
+        self.ruleset = checker.ruleset
 
     async def run(self, command: Command) -> list[str]:
         """Return the private replies to a command (several for /start with held nudges)."""
@@ -62,13 +78,11 @@ class Commands:
     async def start(self, command: Command) -> list[str]:
         """Greet, and deliver the nudges held while the bot could not write to the user."""
         greeting = self.texts.render(command.language, "start")
-        held = await self.pipeline.store.take_held(command.platform.value, command.user_id)
+        held = await self.store.take_held(command.platform.value, command.user_id)
         if not held:
             return [greeting]
         replies = [greeting, self.texts.render(command.language, "held-intro", count=len(held))]
-        for record in held:
-            count = record.get("count", 1)
-            replies.append(self.pipeline.nudger.render(from_record(record), int(count)))
+        replies += [self.nudger.render(h.nudge, h.count) for h in held]
         return replies
 
     async def help(self, command: Command) -> list[str]:
@@ -101,12 +115,10 @@ class Commands:
         lang = language_of(text) if text else command.language
         if not text:
             return [self.texts.render(lang, "check-empty")]
-        per_minute = self.pipeline.config.policy.check_per_minute
-        if not await self.pipeline.store.allow_check(
-            command.platform.value, command.user_id, per_minute
-        ):
+        per_minute = self.config.policy.check_per_minute
+        if not await self.store.allow_check(command.platform.value, command.user_id, per_minute):
             return [self.texts.render(lang, "check-limited")]
-        findings = self.pipeline.checker.check(text, CheckContext(ChatKind.CLIENT, None))
+        findings = self.checker.check(text, CheckContext(ChatKind.CLIENT, None))
         if not findings:
             return [self.texts.render(lang, "check-clean")]
         lines = [self.texts.render(lang, "check-header", count=len(findings))]
@@ -134,28 +146,26 @@ class Commands:
     async def stats(self, command: Command) -> list[str]:
         """Counts per clause, chat and week, and false-alarm feedback; admins only, no texts."""
         lang = command.language
-        if not self.pipeline.resolver.is_admin(command.platform.value, command.user_id):
+        if not self.resolver.is_admin(command.platform.value, command.user_id):
             return [self.texts.render(lang, "stats-refused")]
-        since = datetime.now(UTC) - timedelta(weeks=STATS_WEEKS)
-        entries = await self.pipeline.store.audit_entries(int(since.timestamp() * 1000))
-        feedback = await self.pipeline.store.feedback_counts()
+        since_ms = to_ms(datetime.now(UTC) - timedelta(weeks=STATS_WEEKS))
+        entries = await self.store.audit_entries(since_ms)
+        feedback = await self.store.feedback_counts()
         lines = [self.texts.render(lang, "stats-header", weeks=STATS_WEEKS)]
         if not entries:
             lines.append(self.texts.render(lang, "stats-empty"))
         lines += self._stats_lines(lang, entries)
-        lines += await self._response_lines(lang, int(since.timestamp() * 1000))
+        lines += await self._response_lines(lang, since_ms)
         lines += [
             self.texts.render(lang, "stats-feedback", rule=rule, count=count)
             for rule, count in sorted(feedback.items())
         ]
         return ["\n".join(lines)]
 
-    def _stats_lines(self, lang: str, entries: list[dict[str, str]]) -> list[str]:
-        fields = ("clause", "platform", "chat", "ts")
-        entries = [e for e in entries if all(k in e for k in fields)]  # older formats: skip
-        clauses = Counter(int(e["clause"]) for e in entries)
-        chats = Counter(f"{e['platform']}:{e['chat']}" for e in entries)
-        weeks = Counter(_week_of(int(e["ts"])) for e in entries)
+    def _stats_lines(self, lang: str, entries: list[AuditEntry]) -> list[str]:
+        clauses = Counter(e.clause for e in entries)
+        chats = Counter(f"{e.platform}:{e.chat}" for e in entries)
+        weeks = Counter(week_of(from_ms(e.at_ms)) for e in entries)
         return (
             [
                 self.texts.render(lang, "stats-clause", clause=c, count=n)
@@ -174,9 +184,9 @@ class Commands:
     async def _response_lines(self, lang: str, since_ms: int) -> list[str]:
         """First-response times per chat (working minutes): median, p90, share within SLA."""
         by_chat: dict[str, list[tuple[int, bool]]] = {}
-        for row in await self.pipeline.store.answers(since_ms):
-            _, platform, chat, seconds, within = row
-            by_chat.setdefault(f"{platform}:{chat}", []).append((int(seconds), bool(within)))
+        for answer in await self.store.answers(since_ms):
+            chat = f"{answer.platform}:{answer.chat_id}"
+            by_chat.setdefault(chat, []).append((answer.seconds, answer.within))
         lines = []
         for chat, rows in sorted(by_chat.items(), key=lambda item: -len(item[1]))[:10]:
             minutes = sorted(s / 60 for s, _ in rows)
@@ -200,7 +210,7 @@ class Commands:
         chats it lists.
         """
         lang = command.language
-        if not self.pipeline.resolver.is_admin(command.platform.value, command.user_id):
+        if not self.resolver.is_admin(command.platform.value, command.user_id):
             return [self.texts.render(lang, "admin-only")]
         parts = command.argument.split(maxsplit=2)
         if len(parts) < 2 or parts[1] not in _BIND_KINDS:
@@ -208,13 +218,13 @@ class Commands:
         chat, kind = parts[0], parts[1]
         client = None
         if len(parts) == 3 and kind == "client":
-            known = self.pipeline.config.client_named(parts[2].strip())
+            known = self.config.client_named(parts[2].strip())
             if known is None:
                 return [self.texts.render(lang, "bind-unknown-client", client=parts[2][:60])]
             client = known.name
         platform = command.platform.value
-        await self.pipeline.store.bind_chat(platform, chat, kind, client)
-        self.pipeline.resolver.forget_binding(platform, chat)
+        await self.store.bind_chat(platform, chat, Binding(kind, client))
+        self.resolver.forget_binding(platform, chat)
         log.info(
             "chat bound platform=%s chat=%s kind=%s by=%s", platform, chat, kind, command.user_id
         )
@@ -222,11 +232,11 @@ class Commands:
 
     async def feedback(self, token: str, language: str) -> str:
         """Record «это не нарушение» on a nudge, once."""
-        nudge = await self.pipeline.store.record_feedback(token)
+        nudge = await self.store.record_feedback(token)
         if nudge is None:
             return self.texts.render(language, "feedback-unknown")
-        log.info("feedback rule=%s clause=%s", nudge["rule_id"], nudge["clause"])
-        return self.texts.render(language, "feedback-thanks", rule=nudge["rule_id"])
+        log.info("feedback rule=%s clause=%s", nudge.rule_id, nudge.clause)
+        return self.texts.render(language, "feedback-thanks", rule=nudge.rule_id)
 
 
 def percentile(ordered: list[float], p: float) -> float:
@@ -237,8 +247,3 @@ def percentile(ordered: list[float], p: float) -> float:
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def _week_of(ms: int) -> str:
-    day = datetime.fromtimestamp(ms / 1000, UTC).date()
-    return (day - timedelta(days=day.weekday())).isoformat()

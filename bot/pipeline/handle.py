@@ -1,36 +1,34 @@
 """One message's way: cheap exits → claim → resolve → check → policy → record → nudge.
 
 `Pipeline.handle` never raises: one bad message is logged with its ids and dropped, and the loop
-goes on. When Redis is away, findings wait in a bounded buffer and go through the claims once it
-is back, so nudges come late rather than twice; what overflows is counted and logged. Texts past
-`max_text_chars` are checked on their first characters only (a megabyte paste must not stall the
-loop), with a log line of ids. Every step counts into `Metrics`.
+goes on. When Redis is away, findings wait in the `OutageBuffer` and go through the claims once it
+is back; what overflows is counted and logged. Texts past `max_text_chars` are checked on their
+first characters only (a megabyte paste must not stall the loop), with a log line of ids. Every
+step counts into `Metrics`. The pipeline is handed its collaborators (see `bot.core`); it builds
+none of them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.attentiveness.waits import Attentiveness, Clock, system_clock
+from bot.attentiveness.waits import Attentiveness
 from bot.domain import policy as rules_policy
-from bot.domain.config import AgencyConfig
+from bot.domain.clock import DAY_MS, MINUTE_MS
+from bot.domain.config import PolicyConfig
 from bot.domain.models import IncomingMessage, Resolution
 from bot.domain.policy import ClauseFindings
-from bot.domain.ports import Ports
-from bot.ops.metrics import CountingNotifier, Metrics
-from bot.pipeline.nudges import Nudger, audit_entry, to_record
+from bot.ops.metrics import Metrics
+from bot.pipeline.nudges import Nudger, audit_entry
+from bot.pipeline.outage import OutageBuffer, Pending
 from bot.pipeline.resolver import Resolver
-from bot.store.redis_store import MessageRef, RecordResult, RedisError, RedisStore, Windows, now_ms
-from bot.texts import Texts
+from bot.store.redis_store import MessageRef, RecordResult, RedisError, RedisStore, Windows
 from rules import ChatKind, CheckContext, Checker
 
 log = logging.getLogger("bot.pipeline")
-DAY_MS = 86_400_000
 MAX_TEXT_CHARS = 16_384
 
 
@@ -47,55 +45,39 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What `handle()` did: the warnings it accepted and the nudges it sent."""
+    """What `handle()` did: the warnings it accepted, the nudges it sent, the clauses found."""
 
     status: Status
     warnings: int = 0
     nudges: int = 0
-
-
-@dataclass(slots=True)
-class Pending:
-    """Findings waiting for Redis: ids, clauses, rules and matched words only, never the text."""
-
-    message: IncomingMessage
-    groups: list[ClauseFindings]
-    accepted_at_ms: int = field(default_factory=now_ms)
+    clauses: tuple[int, ...] = ()
 
 
 class Pipeline:
     """The shared async pipeline every adapter feeds."""
 
-    def __init__(  # noqa: PLR0913 - keyword-only collaborators, each with a default but the core
+    def __init__(  # noqa: PLR0913 - keyword-only collaborators, handed over by the root
         self,
         *,
         checker: Checker,
-        config: AgencyConfig,
+        policy: PolicyConfig,
         store: RedisStore,
-        ports: Ports,
-        texts: Texts,
-        buffer_size: int = 10_000,
-        outage_backoff_s: float = 1.0,
-        clock: Clock = system_clock,
-        metrics: Metrics | None = None,
+        resolver: Resolver,
+        nudger: Nudger,
+        attentiveness: Attentiveness,
+        metrics: Metrics,
+        outage: OutageBuffer,
         max_text_chars: int = MAX_TEXT_CHARS,
     ) -> None:
-        self.metrics = metrics or Metrics()
-        self.max_text_chars = max_text_chars
-        self.checker = checker
-        self.config = config
-        self.store = store
-        self.resolver = Resolver(config, store)
-        self.texts = texts
-        counted = Ports(CountingNotifier(ports.notifier, self.metrics), ports.compliance)
-        self.nudger = Nudger(config, checker.ruleset, store, counted, texts)
-        self.attentiveness = Attentiveness(config, store, checker.morph, clock)
-        self.buffer: deque[Pending] = deque()
-        self.buffer_size = buffer_size
-        self.overflowed = 0
-        self._down_until = 0.0
-        self._flushing = asyncio.Lock()
-        self._backoff = outage_backoff_s
+        self._checker = checker
+        self._policy = policy
+        self._store = store
+        self._resolver = resolver
+        self._nudger = nudger
+        self._attentiveness = attentiveness
+        self._metrics = metrics
+        self._outage = outage
+        self._max_text_chars = max_text_chars
 
     async def handle(self, message: IncomingMessage) -> Outcome:
         """Check one message and act on it; never raises."""
@@ -104,7 +86,7 @@ class Pipeline:
             return await self._handle(message)
         except Exception as error:
             if isinstance(error, RedisError):  # e.g. the resolver's binding lookup
-                self.metrics.redis_errors.inc(step="handle")
+                self._metrics.redis_errors.labels("handle").inc()
             log.exception(
                 "message failed platform=%s chat=%s message=%s event=%s",
                 message.platform, message.chat_id, message.message_id, message.event_id,
@@ -112,15 +94,15 @@ class Pipeline:
             )  # fmt: skip
             return Outcome(Status.FAILED)
         finally:
-            self.metrics.latency.observe(time.perf_counter() - started)
+            self._metrics.latency.observe(time.perf_counter() - started)
 
     async def _handle(self, message: IncomingMessage) -> Outcome:
-        if _is_not_ours(message) or rules_policy.is_out_of_scope(message, self.config.policy):
+        if rules_policy.exit_reason(message, self._policy) is not None:
             return Outcome(Status.IGNORED)
         message = self._limit(message)
-        if self.buffer and self._redis_up():
+        if self._outage and self._outage.is_up():
             await self.flush()
-        resolution = await self.resolver.resolve(message)
+        resolution = await self._resolver.resolve(message)
         await self._attend(message, resolution)
         if resolution.chat_kind is None or not resolution.author_is_staff:
             return Outcome(Status.IGNORED)
@@ -128,32 +110,32 @@ class Pipeline:
         if not groups:
             return Outcome(Status.CLEAN)
         pending = Pending(message, groups)
-        if not self._redis_up():
+        if not self._outage.is_up():
             return self._buffer(pending)
         return await self._record(pending)
 
     def _limit(self, message: IncomingMessage) -> IncomingMessage:
         """Keep the first `max_text_chars` characters of an oversized text; say so with ids."""
-        size = len(message.text)
-        if size <= self.max_text_chars:
+        size, limit = len(message.text), self._max_text_chars
+        if size <= limit:
             return message
-        self.metrics.truncated.inc(platform=message.platform.value)
+        self._metrics.truncated.labels(message.platform.value).inc()
         log.warning(
             "message too long, checking its first %s of %s characters"
             " platform=%s chat=%s message=%s event=%s",
-            self.max_text_chars, size, message.platform, message.chat_id, message.message_id,
+            limit, size, message.platform, message.chat_id, message.message_id,
             message.event_id, extra=ids(message),
         )  # fmt: skip
-        return replace(message, text=message.text[: self.max_text_chars])
+        return replace(message, text=message.text[:limit])
 
     async def _attend(self, message: IncomingMessage, resolution: Resolution) -> None:
         """Open a wait on a client's question, close it on a staff reply; never in the way."""
-        if not self._redis_up():
+        if not self._outage.is_up():
             return
         try:
-            await self.attentiveness.observe(message, resolution)
+            await self._attentiveness.observe(message, resolution)
         except RedisError:
-            self.metrics.redis_errors.inc(step="attentiveness")
+            self._metrics.redis_errors.labels("attentiveness").inc()
             log.warning(
                 "attentiveness unavailable platform=%s chat=%s message=%s",
                 message.platform, message.chat_id, message.message_id,
@@ -162,10 +144,10 @@ class Pipeline:
     def _check(self, message: IncomingMessage, resolution: Resolution) -> list[ClauseFindings]:
         kind = resolution.chat_kind or ChatKind.CLIENT
         context = CheckContext(kind, resolution.client)
-        _, groups = rules_policy.judge(self.checker, message.text, context, self.config.policy)
-        self.metrics.messages_checked.inc(platform=message.platform.value)
+        _, groups = rules_policy.judge(self._checker, message.text, context, self._policy)
+        self._metrics.messages_checked.labels(message.platform.value).inc()
         for group in groups:
-            self.metrics.findings.inc(clause=str(group.clause))
+            self._metrics.findings.labels(str(group.clause)).inc()
         return groups
 
     async def _record(self, pending: Pending, *, buffered: bool = False) -> Outcome:
@@ -177,30 +159,34 @@ class Pipeline:
         Delivery claim and finding claims make it idempotent: a re-delivery, a retry after an
         outage or an edit that keeps its findings counts nothing twice and nudges nobody twice.
         """
-        message, policy = pending.message, self.config.policy
+        message, policy = pending.message, self._policy
         ref = MessageRef(
             message.platform.value, message.user_id, message.chat_id, message.message_id,
             message.event_id,
         )  # fmt: skip
-        windows = Windows(policy.count_window_days * DAY_MS, policy.nudge_window_minutes * 60_000)
+        windows = Windows(
+            policy.count_window_days * DAY_MS, policy.nudge_window_minutes * MINUTE_MS
+        )
         clauses = [(g.clause, g.rule_ids) for g in pending.groups]
+        found = tuple(g.clause for g in pending.groups)
         try:
-            results = await self.store.record(ref, clauses, windows, pending.accepted_at_ms)
+            results = await self._store.record(ref, clauses, windows, pending.accepted_at_ms)
         except RedisError:
             self._redis_failed("record", message)
-            return Outcome(Status.BUFFERED) if buffered else self._buffer(pending)
+            return Outcome(Status.BUFFERED, clauses=found) if buffered else self._buffer(pending)
         if results is None:
-            return Outcome(Status.DUPLICATE)
+            return Outcome(Status.DUPLICATE, clauses=found)
         warnings = nudges = 0
         for group, result in zip(pending.groups, results, strict=True):
             if result.new:
                 warnings += 1
                 nudges += await self._act(pending, group, result)
-        return Outcome(Status.RECORDED if warnings else Status.DUPLICATE, warnings, nudges)
+        status = Status.RECORDED if warnings else Status.DUPLICATE
+        return Outcome(status, warnings, nudges, found)
 
     async def _act(self, pending: Pending, group: ClauseFindings, result: RecordResult) -> int:
         """Log the warning, escalate past the threshold, and nudge if the window allows."""
-        message, policy = pending.message, self.config.policy
+        message, policy = pending.message, self._policy
         log.info(
             "warning platform=%s chat=%s message=%s user=%s clause=%s rules=%s count=%s",
             message.platform, message.chat_id, message.message_id, message.user_id,
@@ -208,79 +194,53 @@ class Pipeline:
             extra=ids(message) | {"clause": group.clause},
         )  # fmt: skip
         step = rules_policy.step_for(result.count, policy)
-        nudge = self.nudger.build(message, group, step) if result.may_nudge else None
+        nudge = self._nudger.build(message, group, step) if result.may_nudge else None
         try:
-            await self.store.audit(
-                audit_entry(message, group, pending.accepted_at_ms),
-                policy.keep_days,
-                remember=(nudge.token, to_record(nudge)) if nudge else None,
-            )
+            entry = audit_entry(message, group, pending.accepted_at_ms)
+            await self._store.audit(entry, policy.keep_days, remember=nudge)
         except RedisError:  # the warning is counted; only its audit line and button are lost
-            self.metrics.redis_errors.inc(step="audit")
+            self._metrics.redis_errors.labels("audit").inc()
             log.warning(
                 "audit unavailable platform=%s message=%s", message.platform, message.message_id
             )
         if rules_policy.should_escalate(result.count, policy):
-            await self.nudger.escalate(message, group, result.count)
+            await self._nudger.escalate(message, group, result.count)
         if nudge is None:
             return 0
         try:
-            return await self.nudger.send(nudge, result.count)
+            return await self._nudger.send(nudge, result.count)
         except RedisError:
-            self.metrics.redis_errors.inc(step="hold")
+            self._metrics.redis_errors.labels("hold").inc()
             log.warning("nudge not held platform=%s user=%s", message.platform, message.user_id)
             return 0
 
     def _buffer(self, pending: Pending) -> Outcome:
-        if len(self.buffer) >= self.buffer_size:
-            self.overflowed += 1
-            self.metrics.buffer_overflow.inc()
+        found = tuple(g.clause for g in pending.groups)
+        if not self._outage.keep(pending):
+            self._metrics.buffer_overflow.inc()
             log.error(
                 "outage buffer full, not counted platform=%s chat=%s message=%s overflowed=%s",
                 pending.message.platform, pending.message.chat_id, pending.message.message_id,
-                self.overflowed,
+                self._outage.overflowed,
             )  # fmt: skip
-            return Outcome(Status.FAILED)
-        self.buffer.append(pending)
-        return Outcome(Status.BUFFERED, len(pending.groups))
+            return Outcome(Status.FAILED, clauses=found)
+        return Outcome(Status.BUFFERED, len(pending.groups), clauses=found)
 
     async def flush(self) -> int:
         """Put buffered findings through the claims; return how many messages went through."""
-        if self._flushing.locked():
-            return 0  # another task is flushing: one at a time, or both would take the head
-        done = 0
-        async with self._flushing:
-            while self.buffer:
-                # Taken off the buffer only once recorded: a flush cancelled at shutdown, or
-                # one that meets Redis gone again, leaves the message where it was.
-                outcome = await self._record(self.buffer[0], buffered=True)
-                if outcome.status is Status.BUFFERED:
-                    return done
-                self.buffer.popleft()
-                done += 1
-        return done
+        return await self._outage.drain(self._recorded)
 
-    def _redis_up(self) -> bool:
-        return time.monotonic() >= self._down_until
+    async def _recorded(self, pending: Pending) -> bool:
+        outcome = await self._record(pending, buffered=True)
+        return outcome.status is not Status.BUFFERED
 
     def _redis_failed(self, step: str, message: IncomingMessage) -> None:
-        self._down_until = time.monotonic() + self._backoff
-        self.metrics.redis_errors.inc(step=step)
+        self._outage.went_down()
+        self._metrics.redis_errors.labels(step).inc()
         log.warning(
             "redis unavailable at %s platform=%s chat=%s message=%s buffered=%s",
-            step, message.platform, message.chat_id, message.message_id, len(self.buffer),
+            step, message.platform, message.chat_id, message.message_id, len(self._outage),
         )  # fmt: skip
-
-
-def _is_not_ours(message: IncomingMessage) -> bool:
-    """Cheap exits: bots, forwards, service messages, private chats with the bot, no text."""
-    return (
-        message.author_is_bot
-        or message.is_forward
-        or message.is_service
-        or message.is_private
-        or not message.text.strip()
-    )
 
 
 def ids(message: IncomingMessage) -> dict[str, str]:

@@ -7,10 +7,11 @@ import logging
 import secrets
 
 from bot.domain.config import AgencyConfig
-from bot.domain.models import Escalation, IncomingMessage, Nudge, Platform
+from bot.domain.models import Escalation, IncomingMessage, Nudge
 from bot.domain.policy import ClauseFindings, Step
 from bot.domain.ports import Delivery, Ports
-from bot.store.redis_store import RedisError, RedisStore
+from bot.store.records import AuditEntry, HeldNudge
+from bot.store.redis_store import RedisStore
 from bot.texts import Texts, language_of
 from rules import RuleSet
 
@@ -76,8 +77,7 @@ class Nudger:
         delivery = await self.ports.notifier.nudge(nudge, text, button)
         ids = (nudge.platform, nudge.user_id, nudge.clause)
         if delivery is Delivery.UNREACHABLE:
-            held = to_record(nudge) | {"count": count}
-            await self.store.hold_nudge(nudge.platform.value, nudge.user_id, held)
+            await self.store.hold_nudge(HeldNudge(nudge, count))
             log.info("nudge held platform=%s user=%s clause=%s", *ids)
             return 0
         if delivery is Delivery.FAILED:
@@ -109,55 +109,10 @@ class Nudger:
             )
 
 
-def to_record(nudge: Nudge) -> dict[str, object]:
-    """What Redis keeps of a nudge: ids, the clause, the rule and the matched words only."""
-    return {
-        "platform": nudge.platform.value,
-        "user_id": nudge.user_id,
-        "chat_id": nudge.chat_id,
-        "message_id": nudge.message_id,
-        "clause": nudge.clause,
-        "rule_id": nudge.rule_id,
-        "label": nudge.label,
-        "words": list(nudge.words),
-        "suggestion": nudge.suggestion,
-        "step": nudge.step,
-        "language": nudge.language,
-        "token": nudge.token,
-    }
-
-
-def from_record(record: dict[str, object]) -> Nudge:
-    """Rebuild a held nudge from what Redis kept of it."""
-    words = record.get("words")
-    return Nudge(
-        platform=Platform(str(record["platform"])),
-        user_id=str(record["user_id"]),
-        chat_id=str(record["chat_id"]),
-        message_id=str(record["message_id"]),
-        clause=int(str(record["clause"])),
-        rule_id=str(record["rule_id"]),
-        label=str(record["label"]),
-        words=tuple(str(w) for w in words) if isinstance(words, list) else (),
-        suggestion=str(record["suggestion"]) if record.get("suggestion") else None,
-        step=str(record["step"]),
-        language=str(record.get("language", "ru")),
-        token=str(record.get("token", "")),
-    )
-
-
-def audit_entry(message: IncomingMessage, group: ClauseFindings, at_ms: int) -> dict[str, str]:
+def audit_entry(message: IncomingMessage, group: ClauseFindings, at_ms: int) -> AuditEntry:
     """The audit trail's line for one warning: ids, clause, rules and time, no text."""
-    return {
-        "ts": str(at_ms),
-        "platform": message.platform.value,
-        "chat": message.chat_id,
-        "user": message.user_id,
-        "message": message.message_id,
-        "clause": str(group.clause),
-        "label": group.label.value,
-        "rules": ",".join(group.rule_ids),
-    }
-
-
-__all__ = ["Nudger", "RedisError", "audit_entry", "from_record", "to_record"]
+    return AuditEntry(
+        at_ms=at_ms, platform=message.platform.value, chat=message.chat_id,
+        user=message.user_id, message=message.message_id, clause=group.clause,
+        label=group.label.value, rules=group.rule_ids,
+    )  # fmt: skip
