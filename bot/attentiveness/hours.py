@@ -1,9 +1,11 @@
-"""Working-time arithmetic over `[working_hours]`: the agency's time zone, days, hours, holidays.
+"""Working-time arithmetic over `[working_hours]`: time zone, days, hours, and the calendar.
 
 A client's question waits only while the agency works: a question at 22:00 on Friday is due on
 Monday, SLA minutes after opening time. Every instant is an aware `datetime`; days are walked in
 the agency's zone and each day's window is turned into absolute instants, so a DST change
-inside a window is measured in real minutes.
+inside a window is measured in real minutes. Which days are worked comes from the production
+calendar of the `holidays` package (Russia's by default: public holidays, and the Saturdays
+worked when a day off moves), with the agency's own days off and working days on top.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import holidays
 
 from bot.domain.config import WorkingHoursConfig
 
@@ -26,10 +30,28 @@ class WorkingHours:
         self.start = config.start
         self.end = config.end
         self.holidays = frozenset(date.fromisoformat(d) for d in config.holidays)
+        self.workdays = frozenset(date.fromisoformat(d) for d in config.workdays)
+        self.calendar = holidays.country_holidays(config.calendar) if config.calendar else None
+        self._worked: dict[date, bool] = {}
 
     def is_working_day(self, day: date) -> bool:
-        """Tell whether the agency works on `day` (a working weekday and no holiday)."""
-        return day.isoweekday() in self.days and day not in self.holidays
+        """Tell whether the agency works on `day`: its own lists first, then the calendar."""
+        worked = self._worked.get(day)
+        if worked is None:
+            worked = self._worked[day] = self._is_working_day(day)
+        return worked
+
+    def _is_working_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return False
+        if day in self.workdays:
+            return True
+        if self.calendar is not None:
+            if day in self.calendar:  # a public holiday, or a day off moved there
+                return False
+            if day in self.calendar.weekend_workdays:  # a Saturday worked instead
+                return True
+        return day.isoweekday() in self.days
 
     def window(self, day: date) -> tuple[datetime, datetime] | None:
         """The day's working window as absolute instants, or None on a day off."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -126,13 +127,18 @@ class PolicyConfig(_Strict):
 
 
 class WorkingHoursConfig(_Strict):
-    """When the agency works: time zone, days and hours, and holidays."""
+    """When the agency works: time zone, days and hours, the production calendar, and the
+    agency's own days off and working days on top of it."""
 
     timezone: str = "Europe/Moscow"
     days: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
     start: clock_time = clock_time(10, 0)
     end: clock_time = clock_time(19, 0)
-    holidays: tuple[str, ...] = ()  # ISO dates
+    # A country's public holidays and moved working days, from the `holidays` package; "" for
+    # none (only `days`, `holidays` and `workdays` then).
+    calendar: str = "RU"
+    holidays: tuple[str, ...] = ()  # ISO dates: the agency's own days off
+    workdays: tuple[str, ...] = ()  # ISO dates: worked although the calendar says not
 
     @field_validator("days")
     @classmethod
@@ -142,16 +148,24 @@ class WorkingHoursConfig(_Strict):
             raise ValueError(msg)
         return value
 
-    @field_validator("holidays")
+    @field_validator("holidays", "workdays")
     @classmethod
     def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for day in value:
             try:
                 clock_date.fromisoformat(day)
             except ValueError:
-                msg = f"holiday '{day}' is not an ISO date such as '2026-12-31'"
+                msg = f"'{day}' is not an ISO date such as '2026-12-31'"
                 raise ValueError(msg) from None
         return value
+
+    @field_validator("calendar")
+    @classmethod
+    def _known_calendar(cls, value: str) -> str:
+        if value and value.upper() not in holidays.list_supported_countries():
+            msg = f"no production calendar for '{value}'; use a country code such as 'RU', or ''"
+            raise ValueError(msg)
+        return value.upper()
 
     @model_validator(mode="after")
     def _start_before_end(self) -> WorkingHoursConfig:

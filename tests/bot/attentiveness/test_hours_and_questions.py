@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -59,7 +59,9 @@ def test_a_polite_imperative_is_a_request_only_with_morphology(checker: Checker)
 
 
 MSK = timedelta(hours=3)
-HOURS = WorkingHours(WorkingHoursConfig(holidays=("2026-12-31", "2027-01-01")))
+# The agency's own calendar only (no production calendar): its two holidays, weekends off.
+HOURS = WorkingHours(WorkingHoursConfig(calendar="", holidays=("2026-12-31", "2027-01-01")))
+RUSSIA = WorkingHours(WorkingHoursConfig())  # the default: Russia's production calendar
 
 
 def msk(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
@@ -95,6 +97,27 @@ def test_is_working() -> None:
     assert not HOURS.is_working(msk(2026, 11, 26, 19))
     assert not HOURS.is_working(msk(2026, 11, 28, 12))  # Saturday
     assert not HOURS.is_working(msk(2026, 12, 31, 12))  # a holiday
+
+
+def test_the_default_calendar_is_russias_production_calendar() -> None:
+    assert not RUSSIA.is_working_day(date(2027, 1, 5))  # the New Year holidays
+    assert not RUSSIA.is_working_day(date(2026, 11, 4))  # Unity Day, a Wednesday
+    assert not RUSSIA.is_working_day(date(2027, 2, 22))  # a day off moved from a Saturday…
+    assert RUSSIA.is_working_day(date(2027, 2, 20))  # …which is worked instead
+    assert RUSSIA.is_working_day(date(2026, 11, 26))
+    assert RUSSIA.add(msk(2026, 12, 30, 18), 120) == msk(2027, 1, 11, 11)
+
+
+def test_the_agencys_own_days_go_on_top_of_the_calendar() -> None:
+    hours = WorkingHours(WorkingHoursConfig(holidays=("2026-11-27",), workdays=("2027-01-08",)))
+    assert not hours.is_working_day(date(2026, 11, 27))  # a Friday the agency takes off
+    assert hours.is_working_day(date(2027, 1, 8))  # a holiday the agency works
+    assert not hours.is_working_day(date(2027, 1, 7))
+
+
+def test_an_unknown_calendar_is_refused() -> None:
+    with pytest.raises(ValidationError, match="no production calendar"):
+        WorkingHoursConfig(calendar="XX")
 
 
 def test_another_time_zone_and_week() -> None:

@@ -59,7 +59,8 @@ AGENCY: dict[str, Any] = {
         {"name": "Борис", "telegram_id": BORIS},
     ],
     "policy": {"sla_minutes": 60},
-    "working_hours": {"holidays": ["2026-12-31"]},
+    # The agency's own calendar (no production calendar): 31 December off, 1 January worked.
+    "working_hours": {"calendar": "", "holidays": ["2026-12-31"]},
 }  # fmt: skip
 
 
