@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bot.attentiveness.scheduler import Scheduler
 from bot.attentiveness.waits import Attentiveness
@@ -25,13 +26,12 @@ from bot.store.redis_store import RedisError, RedisStore
 from bot.texts import Texts, load_texts
 from rules import Checker
 
-PING_TIMEOUT_S = 1.0
-
 
 @dataclass(frozen=True, slots=True)
 class Core:
     """Everything platform-neutral a running bot holds."""
 
+    PING_TIMEOUT_S: ClassVar[float] = 1.0  # a readiness probe answers in time, or says why not
     config: AgencyConfig
     checker: Checker
     store: RedisStore
@@ -51,7 +51,7 @@ class Core:
         if not ruleset.clauses or not ruleset.rules:
             problems.append("no rules loaded")
         try:
-            async with asyncio.timeout(PING_TIMEOUT_S):
+            async with asyncio.timeout(self.PING_TIMEOUT_S):
                 await self.store.ping()
         except (RedisError, OSError, TimeoutError) as error:
             self.metrics.redis_errors.labels("readyz").inc()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.attentiveness.waits import CLAUSE, RULE_ID, Attentiveness
@@ -31,25 +32,19 @@ BATCH = 50
 GRACE = timedelta(minutes=15)
 
 
+@dataclass(slots=True)
 class Scheduler:
-    """Poll the due set and act on what falls due."""
+    """Poll the due set and act on what falls due.
 
-    def __init__(
-        self,
-        attentiveness: Attentiveness,
-        store: RedisStore,
-        ports: Ports,
-        texts: Texts,
-        ruleset: RuleSet,
-        *,
-        lease_ms: int = LEASE_MS,
-    ) -> None:
-        self.attentiveness = attentiveness
-        self.store = store
-        self.ports = ports
-        self.texts = texts
-        self.ruleset = ruleset
-        self.lease_ms = lease_ms
+    `lease_ms` is how long a claimed wait stays this scheduler's before another may take it.
+    """
+
+    attentiveness: Attentiveness
+    store: RedisStore
+    ports: Ports
+    texts: Texts
+    ruleset: RuleSet
+    lease_ms: int = LEASE_MS
 
     def _sending_hours(self, now: datetime) -> bool:
         hours = self.attentiveness.hours

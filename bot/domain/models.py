@@ -66,17 +66,20 @@ class Resolution:
 
 @dataclass(frozen=True, slots=True)
 class Nudge:
-    """A private word to the author about one clause, in the message's language."""
+    """A private word to the author about one clause, in the message's language.
+
+    What Redis keeps of it (`bot.store.records`): every field, ids and matched words only.
+    """
 
     platform: Platform
     user_id: str
     chat_id: str
     message_id: str
+    words: tuple[str, ...]  # the matched words only, never the whole message
     clause: int
+    suggestion: str | None
     rule_id: str
     label: str
-    words: tuple[str, ...]  # the matched words only, never the whole message
-    suggestion: str | None
     step: str  # "gentle" | "reminder"
     language: str = "ru"
     thread_id: str | None = None

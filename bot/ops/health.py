@@ -8,7 +8,6 @@ replica that cannot count).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -52,14 +51,6 @@ class HealthServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def run(self) -> None:
-        """Serve until cancelled, beside the adapters."""
-        await self.start()
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await self.stop()
 
     async def _metrics(self, request: web.Request) -> web.Response:
         del request

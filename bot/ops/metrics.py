@@ -9,6 +9,7 @@ alerts use them): `tests/bot/ops/test_metrics.py` scrapes every one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from prometheus_client import (
     CONTENT_TYPE_PLAIN_0_0_4,
@@ -58,29 +59,26 @@ class Metrics:
         self.registry = registry = CollectorRegistry()
         for free in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
             registry.register(free)
-        self.messages_checked = Counter(
-            "kodeks_messages_checked", "Messages run through the checker.", ["platform"],
-            registry=registry,
-        )  # fmt: skip
-        self.findings = Counter(
-            "kodeks_findings", "Clauses found in checked messages, by clause.", ["clause"],
-            registry=registry,
-        )  # fmt: skip
-        self.nudges = Counter(
+        counter = partial(Counter, registry=registry)
+        self.messages_checked = counter(
+            "kodeks_messages_checked", "Messages run through the checker.", ["platform"]
+        )
+        self.findings = counter(
+            "kodeks_findings", "Clauses found in checked messages, by clause.", ["clause"]
+        )
+        self.nudges = counter(
             "kodeks_nudges", "Nudges by result: sent, held (until /start) or failed.",
-            ["platform", "result"], registry=registry,
+            ["platform", "result"],
         )  # fmt: skip
-        self.redis_errors = Counter(
-            "kodeks_redis_errors", "Redis operations that failed, by step.", ["step"],
-            registry=registry,
-        )  # fmt: skip
-        self.buffer_overflow = Counter(
-            "kodeks_outage_buffer_overflow",
-            "Findings dropped because the Redis-outage buffer was full.", registry=registry,
-        )  # fmt: skip
-        self.truncated = Counter(
+        self.redis_errors = counter(
+            "kodeks_redis_errors", "Redis operations that failed, by step.", ["step"]
+        )
+        self.buffer_overflow = counter(
+            "kodeks_outage_buffer_overflow", "Findings dropped: the Redis-outage buffer was full."
+        )
+        self.truncated = counter(
             "kodeks_messages_truncated", "Messages checked on their first characters only.",
-            ["platform"], registry=registry,
+            ["platform"],
         )  # fmt: skip
         self.latency = Histogram(
             "kodeks_handle_seconds", "Time Pipeline.handle() took per message, in seconds.",

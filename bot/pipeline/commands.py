@@ -19,7 +19,7 @@ from bot.pipeline.resolver import Resolver
 from bot.store.records import AuditEntry, Binding
 from bot.store.redis_store import RedisError, RedisStore
 from bot.texts import Texts, language_of
-from rules import ChatKind, CheckContext, Checker
+from rules import ChatKind, CheckContext, Checker, RuleSet
 
 log = logging.getLogger("bot.commands")
 STATS_WEEKS = 4
@@ -37,26 +37,24 @@ class Command:
     language: str = "ru"
 
 
+@dataclass(kw_only=True, slots=True)
 class Commands:
-    """Answer commands with the checker, the store, the resolver's roster and the bot's words."""
+    """Answer commands with the checker, the store, the resolver's roster and the bot's words.
 
-    def __init__(
-        self,
-        *,
-        checker: Checker,
-        config: AgencyConfig,
-        store: RedisStore,
-        resolver: Resolver,
-        nudger: Nudger,
-        texts: Texts,
-    ) -> None:
-        self.checker = checker
-        self.config = config
-        self.store = store
-        self.resolver = resolver
-        self.nudger = nudger
-        self.texts = texts
-        self.ruleset = checker.ruleset
+    Handed its collaborators by the root (`bot.core`), as the pipeline is.
+    """
+
+    checker: Checker
+    config: AgencyConfig
+    store: RedisStore
+    resolver: Resolver
+    nudger: Nudger  # words held nudges as they were worded when sent
+    texts: Texts
+
+    @property
+    def ruleset(self) -> RuleSet:
+        """The clauses and rules `/code` prints: the checker's own."""
+        return self.checker.ruleset
 
     async def run(self, command: Command) -> list[str]:
         """Return the private replies to a command (several for /start with held nudges)."""

@@ -69,15 +69,9 @@ class Pipeline:
         outage: OutageBuffer,
         max_text_chars: int = MAX_TEXT_CHARS,
     ) -> None:
-        self._checker = checker
-        self._policy = policy
-        self._store = store
-        self._resolver = resolver
-        self._nudger = nudger
-        self._attentiveness = attentiveness
-        self._metrics = metrics
-        self._outage = outage
-        self._max_text_chars = max_text_chars
+        self._checker, self._policy, self._store = checker, policy, store
+        self._resolver, self._nudger, self._attentiveness = resolver, nudger, attentiveness
+        self._metrics, self._outage, self._max_text_chars = metrics, outage, max_text_chars
 
     async def handle(self, message: IncomingMessage) -> Outcome:
         """Check one message and act on it; never raises."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 
 from bot.domain.config import AgencyConfig
 from bot.domain.models import Escalation, IncomingMessage, Nudge
@@ -18,17 +19,15 @@ from rules import RuleSet
 log = logging.getLogger("bot.nudges")
 
 
+@dataclass(slots=True)
 class Nudger:
     """Word and deliver the bot's private messages."""
 
-    def __init__(
-        self, config: AgencyConfig, ruleset: RuleSet, store: RedisStore, ports: Ports, texts: Texts
-    ) -> None:
-        self.config = config
-        self.ruleset = ruleset
-        self.store = store
-        self.ports = ports
-        self.texts = texts
+    config: AgencyConfig
+    ruleset: RuleSet
+    store: RedisStore
+    ports: Ports
+    texts: Texts
 
     def build(self, message: IncomingMessage, group: ClauseFindings, step: Step) -> Nudge:
         """Make the nudge for one clause of one message."""

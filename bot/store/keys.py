@@ -7,7 +7,7 @@ prefix is `kodeks` in production; tests sharing one Redis give each store a pref
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PREFIX = "kodeks"
 
@@ -25,14 +25,26 @@ def chat_of_wait(wid: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Keys:
-    """The key builder of one store."""
+    """The key builder of one store: the keys of one owner are methods, the store's own fields."""
 
     prefix: str = PREFIX
+    config_prefix: str = field(init=False)  # configuration: the only keys without a TTL
+    audit: str = field(init=False)  # the stream of findings: ids, clause, rule and time, no text
+    feedback: str = field(init=False)  # per rule, how often staff said «это не нарушение»
+    # Attentiveness: every key one of its scripts touches carries the same tag, `{attn}`, so
+    # they share one Cluster slot (one agency's waits fit one shard easily).
+    waits_due: str = field(init=False)  # wait ids, scored by when each is next due (ms)
+    answered: str = field(init=False)  # answered questions (chat, seconds, within SLA), by time
 
-    @property
-    def config_prefix(self) -> str:
-        """Where configuration lives: the only keys without a TTL."""
-        return f"{self.prefix}:cfg:"
+    def __post_init__(self) -> None:
+        attn = f"{self.prefix}:{{attn}}"
+        built = {
+            "config_prefix": f"{self.prefix}:cfg:", "audit": f"{self.prefix}:audit",
+            "feedback": f"{self.prefix}:feedback", "waits_due": f"{attn}:due",
+            "answered": f"{attn}:answered",
+        }  # fmt: skip
+        for name, key in built.items():
+            object.__setattr__(self, name, key)  # frozen: set once, here
 
     def _tag(self, platform: str, owner: str) -> str:
         return f"{self.prefix}:{{{platform}:{owner}}}"
@@ -70,14 +82,6 @@ class Keys:
         """What a feedback button refers to: the rule and the ids of one nudge."""
         return f"{self.prefix}:nudge:{token}"
 
-    def audit(self) -> str:
-        """The stream of findings: ids, clause, rule and time, no text."""
-        return f"{self.prefix}:audit"
-
-    def feedback(self) -> str:
-        """Per rule, how often employees said «это не нарушение»."""
-        return f"{self.prefix}:feedback"
-
     def binding(self, platform: str, chat_id: str) -> str:
         """An admin's binding of a chat to a kind and a client (configuration: no TTL)."""
         return f"{self.config_prefix}bind:{platform}:{chat_id}"
@@ -86,24 +90,10 @@ class Keys:
         """Members of internal chats, learnt as they write (configuration: no TTL)."""
         return f"{self.config_prefix}staff:{platform}"
 
-    # Attentiveness: every key one of its scripts touches carries the same tag, `{attn}`, so
-    # they share one Cluster slot (one agency's waits fit one shard easily).
-
-    def _attn(self) -> str:
-        return f"{self.prefix}:{{attn}}"
-
-    def waits_due(self) -> str:
-        """A sorted set of wait ids, scored by when each is next due (ms since the epoch)."""
-        return f"{self._attn()}:due"
-
     def wait(self, wid: str) -> str:
         """One wait: who asked where and when, its SLA, and how far it has gone (a hash)."""
-        return f"{self._attn()}:wait:{wid}"
+        return f"{self.prefix}:{{attn}}:wait:{wid}"
 
     def last_staff(self, platform: str, chat_id: str) -> str:
         """The staff member who last spoke in a client chat: answers when nobody is configured."""
-        return f"{self._attn()}:last:{platform}:{chat_id}"
-
-    def answered(self) -> str:
-        """Answered questions (chat, working seconds, within SLA), scored by time."""
-        return f"{self._attn()}:answered"
+        return f"{self.prefix}:{{attn}}:last:{platform}:{chat_id}"

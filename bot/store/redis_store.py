@@ -182,14 +182,14 @@ class RedisStore:
             return None
         nudge = decode_nudge(raw)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hincrby(self.keys.feedback(), nudge.rule_id, 1)
-            pipe.expire(self.keys.feedback(), STATE_TTL_S)
+            pipe.hincrby(self.keys.feedback, nudge.rule_id, 1)
+            pipe.expire(self.keys.feedback, STATE_TTL_S)
             await pipe.execute()
         return nudge
 
     async def feedback_counts(self) -> dict[str, int]:
         """Return, per rule, how often it was called a false alarm."""
-        raw = await self.redis.hgetall(self.keys.feedback())
+        raw = await self.redis.hgetall(self.keys.feedback)
         return {text(k): int(v) for k, v in raw.items()}
 
     async def audit(self, entry: AuditEntry, keep_days: int, remember: Nudge | None = None) -> None:
@@ -200,8 +200,8 @@ class RedisStore:
         """
         fields = encode_audit(entry)
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(self.keys.audit(), fields, maxlen=AUDIT_MAX, approximate=True)  # type: ignore[arg-type]
-            pipe.expire(self.keys.audit(), keep_days * DAY_S)
+            pipe.xadd(self.keys.audit, fields, maxlen=AUDIT_MAX, approximate=True)  # type: ignore[arg-type]
+            pipe.expire(self.keys.audit, keep_days * DAY_S)
             if remember is not None:
                 key = self.keys.nudge_token(remember.token)
                 pipe.set(key, encode_nudge(remember), ex=NUDGE_TTL_S)
@@ -209,7 +209,7 @@ class RedisStore:
 
     async def audit_entries(self, since_ms: int = 0) -> list[AuditEntry]:
         """Return the audit trail from `since_ms` on, oldest first (older formats skipped)."""
-        rows = await self.redis.xrange(self.keys.audit(), min=f"{since_ms}-0")
+        rows = await self.redis.xrange(self.keys.audit, min=f"{since_ms}-0")
         decoded = (decode_audit(text(rid), _fields(fields)) for rid, fields in rows or [])
         return [entry for entry in decoded if entry is not None]
 
@@ -227,7 +227,7 @@ class RedisStore:
         """Open a wait due at `due_ms` unless one is open there already; True when opened."""
         pairs = [x for item in encode_wait(wait).items() for x in item]
         args: list[int | str] = [wait.wid, due_ms, ttl_ms, *pairs]
-        script_keys = [self.keys.waits_due(), self.keys.wait(wait.wid)]
+        script_keys = [self.keys.waits_due, self.keys.wait(wait.wid)]
         return bool(await self._scripts["open_wait"](keys=script_keys, args=args))
 
     async def close_wait(
@@ -235,7 +235,7 @@ class RedisStore:
     ) -> Wait | None:
         """Note who spoke for the agency and close the chat's wait; return it, if one was open."""
         k = self.keys
-        script_keys = [k.waits_due(), k.wait(wid), k.last_staff(platform, chat_id)]
+        script_keys = [k.waits_due, k.wait(wid), k.last_staff(platform, chat_id)]
         flat = await self._close_wait(script_keys, [wid, staff_id, last_ttl_ms])
         if not flat:
             return None
@@ -245,7 +245,7 @@ class RedisStore:
     async def claim_due(self, now_ms: int, lease_ms: int, limit: int) -> list[str]:
         """Claim up to `limit` waits due by `now_ms`, for `lease_ms`; nobody else gets them."""
         ids = await self._scripts["claim_due"](
-            keys=[self.keys.waits_due()], args=[now_ms, lease_ms, limit]
+            keys=[self.keys.waits_due], args=[now_ms, lease_ms, limit]
         )
         return [text(i) for i in ids]
 
@@ -267,13 +267,13 @@ class RedisStore:
         """Mark a wait's stage done and schedule the next (None: no next); False if done before."""
         args: list[int | str] = [wid, stage, -1 if next_due_ms is None else next_due_ms, ttl_ms]
         done = await self._scripts["advance_wait"](
-            keys=[self.keys.waits_due(), self.keys.wait(wid)], args=args
+            keys=[self.keys.waits_due, self.keys.wait(wid)], args=args
         )
         return bool(done)
 
     async def record_answer(self, answer: Answer, keep_ms: int) -> None:
         """Keep one answered question's first-response time for `/stats`, for `keep_ms`."""
-        key = self.keys.answered()
+        key = self.keys.answered
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zadd(key, {encode_answer(answer): answer.at_ms})
             pipe.zremrangebyscore(key, "-inf", answer.at_ms - keep_ms)
@@ -282,7 +282,7 @@ class RedisStore:
 
     async def answers(self, since_ms: int) -> list[Answer]:
         """Answered questions from `since_ms` on."""
-        rows = await self.redis.zrangebyscore(self.keys.answered(), since_ms, "+inf")
+        rows = await self.redis.zrangebyscore(self.keys.answered, since_ms, "+inf")
         return [decode_answer(r) for r in rows]
 
     async def add_staff(self, platform: str, user_id: str) -> None:

@@ -148,20 +148,12 @@
     if (!data.names) s.appendChild(el("p", {class: "note"}, W.pseudonyms));
   }
 
-  function skipped() {
-    var reasons = Object.keys(data.skipped);
-    if (!reasons.length) return;
-    var s = section(W.skipped);
-    s.appendChild(table([W.reason, W.count],
-      reasons.map(function (r) { return [r, num(data.skipped[r])]; }), [false, true]));
-  }
-
-  function notes() {
-    var keys = Object.keys(data.notes);
-    if (!keys.length) return;
-    var s = section(W.notes);
-    s.appendChild(table([W.note, W.count],
-      keys.map(function (k) { return [k, num(data.notes[k])]; }), [false, true]));
+  // A section of counts by name (reasons not judged, notes on the export); none: no section.
+  function counts(title, header, values) {
+    var names = Object.keys(values);
+    if (!names.length) return;
+    section(title).appendChild(table([header, W.count],
+      names.map(function (n) { return [n, num(values[n])]; }), [false, true]));
   }
 
   function examples() {
@@ -179,6 +171,7 @@
     });
   }
 
-  header(); weeklyChart(); chats(); rules(); people(); examples(); skipped(); notes();
+  header(); weeklyChart(); chats(); rules(); people(); examples();
+  counts(W.skipped, W.reason, data.skipped); counts(W.notes, W.note, data.notes);
   document.documentElement.setAttribute("data-rendered", "true");
 })();

@@ -80,7 +80,7 @@ async def test_stats_for_admins_only_and_without_texts(
         platform=Platform.TELEGRAM, chat_id=f"-100{ids}", user_id=f"2{ids}", message_id="1",
         event_id=f"s{ids}", text=RUDE, sent_at=datetime.now(UTC),
     )  # fmt: skip
-    await core.store.redis.delete(core.store.keys.audit())  # other tests' entries
+    await core.store.redis.delete(core.store.keys.audit)  # other tests' entries
     await core.pipeline.handle(message)
     text = await ask(commands, f"1{ids}", "stats")
     assert "п. 6:" in text

@@ -122,7 +122,7 @@ async def test_feedback_counts_once_per_nudge(store: RedisStore, ids: str) -> No
     assert remembered is not None and remembered.clause == 6
     assert await store.record_feedback(ids) is None
     assert (await store.feedback_counts())[f"rule-{ids}"] == 1
-    assert await store.redis.ttl(store.keys.feedback()) > 0
+    assert await store.redis.ttl(store.keys.feedback) > 0
 
 
 async def test_audit_trail_has_ids_and_a_ttl(store: RedisStore, ids: str) -> None:
@@ -131,7 +131,7 @@ async def test_audit_trail_has_ids_and_a_ttl(store: RedisStore, ids: str) -> Non
     entries = [e for e in await store.audit_entries() if e.chat == ids]
     assert entries[0].clause == 6
     assert entries[0].id  # the stream entry's id, as Redis gave it
-    assert await store.redis.ttl(store.keys.audit()) > 0
+    assert await store.redis.ttl(store.keys.audit) > 0
 
 
 async def test_bindings_are_configuration(store: RedisStore, ids: str) -> None:
@@ -154,13 +154,13 @@ def test_every_script_touches_one_cluster_slot() -> None:
         "take_held": [keys.held("telegram", "7")],
         "hold": [keys.held("telegram", "7")],
         "rate": [keys.check_rate("slack", "U1")],
-        "open_wait": [keys.waits_due(), keys.wait(wait_id("slack", "C1", "1.2"))],
+        "open_wait": [keys.waits_due, keys.wait(wait_id("slack", "C1", "1.2"))],
         "close_wait": [
-            keys.waits_due(), keys.wait(wait_id("slack", "C1", None)),
+            keys.waits_due, keys.wait(wait_id("slack", "C1", None)),
             keys.last_staff("slack", "C1"),
         ],
-        "claim_due": [keys.waits_due()],
-        "advance_wait": [keys.waits_due(), keys.wait(wait_id("telegram", "-100", None))],
+        "claim_due": [keys.waits_due],
+        "advance_wait": [keys.waits_due, keys.wait(wait_id("telegram", "-100", None))],
     }  # fmt: skip
     assert set(built) == set(SCRIPTS)
     for name, script_keys in built.items():
