@@ -16,7 +16,7 @@ from typing import Any
 
 from adapters.slack.markup import BOT_SUBTYPES, EDIT, escape, is_written, to_plain
 from bot.domain.models import IncomingMessage, Nudge, Platform
-from bot.pipeline.commands import Command
+from bot.pipeline.commands import CommandCall
 from bot.texts import language_of
 
 FEEDBACK_ACTION = "kodeks_feedback"
@@ -112,15 +112,15 @@ def _time_of(ts: str) -> datetime:
         raise MalformedEventError(msg) from error
 
 
-def to_command(payload: Mapping[str, Any], default_language: str) -> Command:
-    """Turn a slash command (`/code`, `/code 5`, `/code stats`, `/check TEXT`) into a `Command`."""
+def to_command(payload: Mapping[str, Any], default_language: str) -> CommandCall:
+    """Turn a slash command (`/code`, `/code 5`, `/code stats`, `/check TEXT`) into a call."""
     name = str(payload.get("command") or "").lstrip("/")
     argument = str(payload.get("text") or "").strip()
     first = argument.split(maxsplit=1)[0].lower() if argument else ""
     if name == "code" and first in {"stats", "help"}:
         name, argument = first, ""
     language = language_of(argument) if any(c.isalpha() for c in argument) else default_language
-    return Command(Platform.SLACK, str(payload.get("user_id") or ""), name, argument, language)
+    return CommandCall(Platform.SLACK, str(payload.get("user_id") or ""), name, argument, language)
 
 
 def feedback_value(nudge: Nudge) -> str:

@@ -45,8 +45,7 @@ from bot.domain.config import AgencyConfig
 from bot.domain.models import Platform
 from bot.domain.ports import Ports
 from bot.ops.settings import Settings, TelegramSettings
-from bot.pipeline.commands import Command as CommandCall
-from bot.pipeline.commands import Commands
+from bot.pipeline.commands import CommandCall, Commands
 from bot.pipeline.handle import Pipeline
 from bot.pipeline.resolver import Resolver
 

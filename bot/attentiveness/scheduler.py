@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.attentiveness.waits import CLAUSE, RULE_ID, Attentiveness
-from bot.domain.clock import to_ms
+from bot.domain.clock import MINUTE_MS, to_ms
 from bot.domain.models import Escalation, Nudge
 from bot.domain.ports import Delivery, Ports
 from bot.store.keys import chat_of_wait
@@ -27,7 +27,7 @@ from bot.texts import Texts
 from rules import RuleSet
 
 log = logging.getLogger("bot.attentiveness")
-LEASE_MS = 5 * 60_000  # longer than any send may take (flood waits are capped at 30 s × 3)
+LEASE_MS = 5 * MINUTE_MS  # longer than any send may take (flood waits are capped at 30 s × 3)
 BATCH = 50
 GRACE = timedelta(minutes=15)
 

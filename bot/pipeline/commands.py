@@ -1,7 +1,7 @@
 """Commands, platform-neutral, always answered privately: /start /help /code /check /stats.
 
-Adapters parse their platform's command into `Command` and send back the replies this returns;
-nothing here knows Telegram or Slack.
+Adapters parse their platform's command into a `CommandCall` and send back the replies this
+returns; nothing here knows Telegram or Slack.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _BIND_KINDS = ("client", "internal", "ignore")
 
 
 @dataclass(frozen=True, slots=True)
-class Command:
+class CommandCall:
     """A command as a user gave it: who, which, the text after it, and the language to answer."""
 
     platform: Platform
@@ -56,7 +56,7 @@ class Commands:
         """The clauses and rules `/code` prints: the checker's own."""
         return self.checker.ruleset
 
-    async def run(self, command: Command) -> list[str]:
+    async def run(self, command: CommandCall) -> list[str]:
         """Return the private replies to a command (several for /start with held nudges)."""
         handlers = {
             "start": self.start,
@@ -73,7 +73,7 @@ class Commands:
             log.warning("command without store name=%s user=%s", command.name, command.user_id)
             return [self.texts.render(command.language, "unavailable")]
 
-    async def start(self, command: Command) -> list[str]:
+    async def start(self, command: CommandCall) -> list[str]:
         """Greet, and deliver the nudges held while the bot could not write to the user."""
         greeting = self.texts.render(command.language, "start")
         held = await self.store.take_held(command.platform.value, command.user_id)
@@ -83,11 +83,11 @@ class Commands:
         replies += [self.nudger.render(h.nudge, h.count) for h in held]
         return replies
 
-    async def help(self, command: Command) -> list[str]:
+    async def help(self, command: CommandCall) -> list[str]:
         """List the commands."""
         return [self.texts.render(command.language, "help")]
 
-    async def code(self, command: Command) -> list[str]:
+    async def code(self, command: CommandCall) -> list[str]:
         """List the clauses, or print one in full."""
         lang, arg = command.language, command.argument.strip()
         if not arg:
@@ -107,7 +107,7 @@ class Commands:
             )
         ]
 
-    async def check(self, command: Command) -> list[str]:
+    async def check(self, command: CommandCall) -> list[str]:
         """Check a draft as if it were sent to a client; rate-limited per user."""
         text = command.argument.strip()
         lang = language_of(text) if text else command.language
@@ -141,7 +141,7 @@ class Commands:
             )
         return ["\n".join(lines)]
 
-    async def stats(self, command: Command) -> list[str]:
+    async def stats(self, command: CommandCall) -> list[str]:
         """Counts per clause, chat and week, and false-alarm feedback; admins only, no texts."""
         lang = command.language
         if not self.resolver.is_admin(command.platform.value, command.user_id):
@@ -201,7 +201,7 @@ class Commands:
             )
         return lines
 
-    async def bind(self, command: Command) -> list[str]:
+    async def bind(self, command: CommandCall) -> list[str]:
         """Bind a chat to a kind and a client: `/bind CHAT_ID client|internal|ignore [CLIENT]`.
 
         Admins only. Kept in Redis (configuration, no TTL); `agency.toml` still wins for the

@@ -27,7 +27,7 @@ from adapters.slack.convert import (
 from bot.domain.config import AgencyConfig
 from bot.domain.models import IncomingMessage
 from bot.ops.settings import SlackSettings
-from bot.pipeline.commands import Command
+from bot.pipeline.commands import CommandCall
 from tests.support.nasty import (
     FUZZ,
     HOSTILE_TEXT,
@@ -92,7 +92,7 @@ def test_generated_huge_events_convert(name: str) -> None:
 @pytest.mark.parametrize("case", COMMANDS, ids=case_ids(COMMANDS))
 def test_kept_commands_convert(case: dict[str, Any]) -> None:
     command = to_command(case["payload"], "ru")
-    assert isinstance(command, Command)
+    assert isinstance(command, CommandCall)
     assert isinstance(command.argument, str)
 
 
@@ -129,7 +129,7 @@ def test_random_envelopes_convert_or_are_refused(body: dict[str, Any]) -> None:
 @given(payload=mutated(COMMANDS[0]["payload"], rounds=3))
 def test_mutated_commands_convert(payload: Any) -> None:
     if isinstance(payload, dict):
-        assert isinstance(to_command(payload, "en"), Command)
+        assert isinstance(to_command(payload, "en"), CommandCall)
 
 
 @FUZZ

@@ -20,7 +20,7 @@ from bot.core import Core, build_core
 from bot.domain.config import AgencyConfig
 from bot.domain.models import IncomingMessage, Platform
 from bot.domain.ports import Ports
-from bot.pipeline.commands import Command
+from bot.pipeline.commands import CommandCall
 from bot.pipeline.handle import Status
 from bot.store import keys
 from bot.store.redis_store import RedisStore
@@ -277,7 +277,7 @@ async def test_stats_show_first_response_times(world: World) -> None:
         await world.say(CLIENT, "Когда будет?")
         world.clock.advance(minutes=minutes)
         await world.say(BORIS, "Сегодня")
-    [stats] = await world.core.commands.run(Command(Platform.TELEGRAM, ANNA, "stats"))
+    [stats] = await world.core.commands.run(CommandCall(Platform.TELEGRAM, ANNA, "stats"))
     assert f"telegram:{CHAT}: медиана 10 мин., 90% — до 42 мин., в норму — 67% из 3" in stats
 
 

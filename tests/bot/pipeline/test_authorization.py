@@ -12,7 +12,7 @@ import pytest
 from bot.core import Core
 from bot.domain.config import AgencyConfig
 from bot.domain.models import Platform
-from bot.pipeline.commands import Command, Commands
+from bot.pipeline.commands import CommandCall, Commands
 from bot.store.records import Binding
 from bot.store.redis_store import RedisStore
 from bot.texts import load_texts
@@ -76,10 +76,10 @@ async def test_commands_refuse_stats_and_bind_to_everyone_but_admins(
 ) -> None:
     chat = f"-100{ids}"
     for platform, user in askers(ids):
-        stats = await commands.run(Command(platform, user, "stats"))
+        stats = await commands.run(CommandCall(platform, user, "stats"))
         assert stats == [STATS_REFUSED], (platform, user)
         for argument in (f"{chat} ignore", f"-200{ids} internal", f"{chat} client Ромашка"):
-            bound = await commands.run(Command(platform, user, "bind", argument))
+            bound = await commands.run(CommandCall(platform, user, "bind", argument))
             assert bound == [ADMIN_ONLY], (platform, user, argument)
     for platform in Platform:
         for chat_id in (chat, f"-200{ids}"):
@@ -88,7 +88,7 @@ async def test_commands_refuse_stats_and_bind_to_everyone_but_admins(
 
 async def test_the_admin_may_on_either_platform(commands: Commands, core: Core, ids: str) -> None:
     for platform, user in ((Platform.TELEGRAM, f"1{ids}"), (Platform.SLACK, f"UADMIN{ids}")):
-        (stats,) = await commands.run(Command(platform, user, "stats"))
+        (stats,) = await commands.run(CommandCall(platform, user, "stats"))
         assert stats.startswith(STATS_HEADER)
-        await commands.run(Command(platform, user, "bind", f"-300{ids} ignore"))
+        await commands.run(CommandCall(platform, user, "bind", f"-300{ids} ignore"))
         assert await core.store.binding(platform.value, f"-300{ids}") == Binding("ignore")

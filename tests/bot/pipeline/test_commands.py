@@ -13,7 +13,7 @@ from bot.audit.trail import export_audit
 from bot.core import Core
 from bot.domain.config import AgencyConfig
 from bot.domain.models import IncomingMessage, Nudge, Platform
-from bot.pipeline.commands import Command, Commands
+from bot.pipeline.commands import CommandCall, Commands
 from bot.store.records import Binding
 from bot.store.redis_store import RedisStore
 from rules import Checker
@@ -31,7 +31,7 @@ def commands(core: Core) -> Commands:
 
 
 async def ask(commands: Commands, user: str, name: str, argument: str = "", **more: Any) -> str:
-    replies = await commands.run(Command(Platform.TELEGRAM, user, name, argument, **more))
+    replies = await commands.run(CommandCall(Platform.TELEGRAM, user, name, argument, **more))
     return "\n".join(replies)
 
 
@@ -97,7 +97,7 @@ async def test_feedback_is_counted_once_per_nudge(commands: Commands, core: Core
 
 
 async def test_start_without_held_nudges_just_greets(commands: Commands, ids: str) -> None:
-    replies = await commands.run(Command(Platform.TELEGRAM, f"2{ids}", "start"))
+    replies = await commands.run(CommandCall(Platform.TELEGRAM, f"2{ids}", "start"))
     assert len(replies) == 1
     assert "kodeks" in replies[0]
 

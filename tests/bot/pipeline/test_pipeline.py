@@ -14,7 +14,7 @@ import pytest
 from bot.core import Core
 from bot.domain.config import AgencyConfig
 from bot.domain.models import IncomingMessage, Platform
-from bot.pipeline.commands import Command
+from bot.pipeline.commands import CommandCall
 from bot.pipeline.handle import Status
 from bot.store.redis_store import RedisStore
 from rules import Checker
@@ -190,10 +190,12 @@ async def test_an_unreachable_author_gets_the_nudge_on_start(
     notifier.unreachable.add(f"3{ids}")
     outcome = await core.pipeline.handle(say(RUDE, event=f"e{ids}", user=user))
     assert (outcome.warnings, outcome.nudges, notifier.sent) == (1, 0, [])
-    replies = await core.commands.run(Command(Platform.TELEGRAM, f"3{ids}", "start"))
+    replies = await core.commands.run(CommandCall(Platform.TELEGRAM, f"3{ids}", "start"))
     assert len(replies) == 3
     assert "«пиздец»" in replies[2]
-    assert await core.commands.run(Command(Platform.TELEGRAM, f"3{ids}", "start")) == replies[:1]
+    assert (
+        await core.commands.run(CommandCall(Platform.TELEGRAM, f"3{ids}", "start")) == replies[:1]
+    )
 
 
 async def test_a_broken_message_never_escapes_handle(
