@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from bot.domain.config import WorkingHoursConfig
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 MAX_DAYS = 3 * 366  # a calendar with no working day in three years never comes due
 
@@ -31,8 +33,18 @@ class WorkingHours:
         self.end = config.end
         self.holidays = frozenset(date.fromisoformat(d) for d in config.holidays)
         self.workdays = frozenset(date.fromisoformat(d) for d in config.workdays)
-        self.calendar = holidays.country_holidays(config.calendar) if config.calendar else None
+        self.country = config.calendar
+        self._calendar: HolidayBase | None = None  # loaded on the first day asked about
         self._worked: dict[date, bool] = {}
+
+    @property
+    def calendar(self) -> HolidayBase | None:
+        """The production calendar, None when the agency has none."""
+        if self._calendar is None and self.country:
+            import holidays  # noqa: PLC0415 - a hundred modules; most runs of the bot never ask
+
+            self._calendar = holidays.country_holidays(self.country)
+        return self._calendar
 
     def is_working_day(self, day: date) -> bool:
         """Tell whether the agency works on `day`: its own lists first, then the calendar."""
@@ -46,10 +58,11 @@ class WorkingHours:
             return False
         if day in self.workdays:
             return True
-        if self.calendar is not None:
-            if day in self.calendar:  # a public holiday, or a day off moved there
+        calendar = self.calendar
+        if calendar is not None:
+            if day in calendar:  # a public holiday, or a day off moved there
                 return False
-            if day in self.calendar.weekend_workdays:  # a Saturday worked instead
+            if day in calendar.weekend_workdays:  # a Saturday worked instead
                 return True
         return day.isoweekday() in self.days
 

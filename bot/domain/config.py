@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -162,6 +161,8 @@ class WorkingHoursConfig(_Strict):
     @field_validator("calendar")
     @classmethod
     def _known_calendar(cls, value: str) -> str:
+        import holidays  # noqa: PLC0415 - a hundred modules: only for an agency.toml that names one
+
         if value and value.upper() not in holidays.list_supported_countries():
             msg = f"no production calendar for '{value}'; use a country code such as 'RU', or ''"
             raise ValueError(msg)

@@ -14,12 +14,13 @@ import logging
 import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from bot.attentiveness.waits import Attentiveness
 from bot.domain import policy as rules_policy
 from bot.domain.clock import DAY_MS, MINUTE_MS
 from bot.domain.config import PolicyConfig
-from bot.domain.models import IncomingMessage, Resolution
+from bot.domain.models import IncomingMessage, Platform, Resolution
 from bot.domain.policy import ClauseFindings
 from bot.ops.metrics import Metrics
 from bot.pipeline.nudges import Nudger, audit_entry
@@ -72,6 +73,9 @@ class Pipeline:
         self._checker, self._policy, self._store = checker, policy, store
         self._resolver, self._nudger, self._attentiveness = resolver, nudger, attentiveness
         self._metrics, self._outage, self._max_text_chars = metrics, outage, max_text_chars
+        # The counters every message moves, looked up once per label value, not per message.
+        self._checked = {p: metrics.messages_checked.labels(p.value) for p in Platform}
+        self._found: dict[int, Any] = {}
 
     async def handle(self, message: IncomingMessage) -> Outcome:
         """Check one message and act on it; never raises."""
@@ -139,9 +143,12 @@ class Pipeline:
         kind = resolution.chat_kind or ChatKind.CLIENT
         context = CheckContext(kind, resolution.client)
         _, groups = rules_policy.judge(self._checker, message.text, context, self._policy)
-        self._metrics.messages_checked.labels(message.platform.value).inc()
+        self._checked[message.platform].inc()
         for group in groups:
-            self._metrics.findings.labels(str(group.clause)).inc()
+            found = self._found.get(group.clause)
+            if found is None:
+                found = self._found[group.clause] = self._metrics.findings.labels(str(group.clause))
+            found.inc()
         return groups
 
     async def _record(self, pending: Pending, *, buffered: bool = False) -> Outcome:

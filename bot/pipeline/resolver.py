@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.domain.config import AgencyConfig, ChatConfig
 from bot.domain.models import IncomingMessage, Resolution
@@ -36,8 +35,7 @@ class Author(StrEnum):
     MAYBE = "maybe"  # not known: the live bot asks Redis, the scan waits for the export's end
 
 
-@dataclass(frozen=True, slots=True)
-class ChatAnswer:
+class ChatAnswer(NamedTuple):
     """A chat's kind (None: the bot stays out), its client, and who answers there."""
 
     kind: ChatKind | None
