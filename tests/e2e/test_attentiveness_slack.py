@@ -32,6 +32,7 @@ from tests.support.slack import (
     SignedSender,
     message_event,
 )
+from tests.support.slack_bot import deliver_event
 
 SHARED = "CSHARED"
 CLIENT_TEAM = "TCLIENT"
@@ -67,11 +68,7 @@ class Bot:
     sender: SignedSender | None
 
     async def event(self, body: dict[str, Any]) -> None:
-        if self.sender is not None:
-            status, _ = await self.sender.event(body)
-            assert status == 200
-        else:
-            await self.fake.push("events_api", body)
+        await deliver_event(self.fake, self.sender, body)
 
     async def wait_key(self, present: bool) -> None:
         key = self.core.store.keys.wait(keys.wait_id("slack", SHARED, None))

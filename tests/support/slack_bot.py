@@ -43,6 +43,17 @@ def agency(**overrides: Any) -> dict[str, Any]:
     return data | overrides
 
 
+async def deliver_event(
+    fake: FakeSlack, sender: SignedSender | None, body: dict[str, Any], retry: int = 0
+) -> None:
+    """Deliver an Events API body: signed over HTTP when there is a sender, else Socket Mode."""
+    if sender is not None:
+        status, _ = await sender.event(body, retry=retry)
+        assert status == 200
+    else:
+        await fake.push("events_api", body, retry)
+
+
 @dataclass
 class Bot:
     """The running adapter, and how Slack delivers to it in this mode."""
@@ -59,11 +70,7 @@ class Bot:
         return f"1700000000.{next(self._ts):06d}"
 
     async def event(self, body: dict[str, Any], retry: int = 0) -> None:
-        if self.sender is not None:
-            status, _ = await self.sender.event(body, retry=retry)
-            assert status == 200
-        else:
-            await self.fake.push("events_api", body, retry)
+        await deliver_event(self.fake, self.sender, body, retry)
 
     async def command(self, form: dict[str, str]) -> None:
         if self.sender is not None:
