@@ -1,0 +1,1 @@
+"""The edges: Telegram, Slack, the chat-export readers, and the CLI with the composition root."""

@@ -1,15 +1,25 @@
-"""The bot's words, from `bot/data/texts.<lang>.toml`, loaded once and checked at start-up."""
+"""The bot's words, from `bot/data/texts.<lang>.toml`, loaded once and checked at start-up.
+
+A number's word agrees with it by the language's plural rules (CLDR's, from Babel): a template
+writes `{days} {days:plural:days}` and the file's `[plural.days]` table gives the forms
+(`one`, `few`, `many`, `other` in Russian; `one`, `other` in English), so «1 день», «3 дня»,
+«5 дней» and «21 день» come out right without a sentence built in Python.
+"""
 
 from __future__ import annotations
 
 import re
 import string
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from babel import Locale
+
 LANGUAGES = ("ru", "en")
+PLURAL = "plural:"
 _CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 _LATIN = re.compile(r"[a-zA-Z]")
 
@@ -18,24 +28,44 @@ class TextsError(Exception):
     """A texts file is broken: a key is missing in one language or a template is malformed."""
 
 
+class _Formatter(string.Formatter):
+    """`str.format`, plus `{n:plural:KEY}`: the form of `[plural.KEY]` that agrees with n."""
+
+    def __init__(self, language: str, forms: Mapping[str, Mapping[str, str]]) -> None:
+        super().__init__()
+        self.rule = Locale.parse(language).plural_form
+        self.forms = forms
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith(PLURAL):
+            return self.forms[format_spec.removeprefix(PLURAL)][self.rule(value)]
+        return str(super().format_field(value, format_spec))
+
+
 @dataclass(frozen=True, slots=True)
 class Texts:
-    """Templates by language and key."""
+    """Templates by language and key, and each language's plural forms."""
 
     templates: dict[str, dict[str, str]]
+    plurals: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     def render(self, language: str, key: str, **params: Any) -> str:
         """Fill a template; the language falls back to Russian."""
-        table = self.templates.get(language) or self.templates["ru"]
-        return table[key].strip("\n").format(**params)
+        if language not in self.templates:
+            language = "ru"
+        formatter = _Formatter(language, self.plurals.get(language, {}))
+        return formatter.format(self.templates[language][key].strip("\n"), **params)
 
 
 def load_texts() -> Texts:
-    """Load every language and check that they have the same keys and fields."""
+    """Load every language and check that they have the same keys, fields and plural forms."""
     templates: dict[str, dict[str, str]] = {}
+    plurals: dict[str, dict[str, dict[str, str]]] = {}
     for language in LANGUAGES:
         path = resources.files("bot") / "data" / f"texts.{language}.toml"
-        templates[language] = {k: str(v) for k, v in tomllib.loads(path.read_text("utf-8")).items()}
+        data = tomllib.loads(path.read_text("utf-8"))
+        plurals[language] = {k: dict(v) for k, v in data.pop("plural", {}).items()}
+        templates[language] = {k: str(v) for k, v in data.items()}
     reference = templates["ru"]
     for language, table in templates.items():
         if set(table) != set(reference):
@@ -46,7 +76,23 @@ def load_texts() -> Texts:
             if _fields(template) != _fields(reference[key]):
                 msg = f"texts.{language}.toml: '{key}' must use the fields of texts.ru.toml"
                 raise TextsError(msg)
-    return Texts(templates)
+            _check_plurals(language, key, template, plurals[language])
+    return Texts(templates, plurals)
+
+
+def _check_plurals(
+    language: str, key: str, template: str, forms: Mapping[str, Mapping[str, str]]
+) -> None:
+    """Every `{n:plural:KEY}` names a `[plural.KEY]` with every form the language needs."""
+    needed = Locale.parse(language).plural_form.tags | {"other"}
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if not name or not spec or not spec.startswith(PLURAL):
+            continue
+        word = spec.removeprefix(PLURAL)
+        missing = needed - set(forms.get(word, {}))
+        if missing:
+            msg = f"texts.{language}.toml: '{key}' needs [plural.{word}] with {sorted(missing)}"
+            raise TextsError(msg)
 
 
 def _fields(template: str) -> set[str]:

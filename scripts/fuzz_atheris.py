@@ -6,9 +6,9 @@ Optional: atheris is not a dependency of kodeks or of its test suite (`pip insta
     .venv/bin/python scripts/fuzz_atheris.py telegram -runs=200000
     .venv/bin/python scripts/fuzz_atheris.py slack -max_total_time=600 -artifact_prefix=/tmp/
 
-Seeds come from the kept corpus (`tests/fuzz/corpus/*.json`). Anything after the target is handed
-to libFuzzer. A crash is written as `crash-<sha1>` (under `-artifact_prefix`); turn it into a
-named case in the corpus JSON of its target, so the suite replays it on every run.
+Seeds come from the kept corpus (`tests/support/fuzz_corpus/*.json`). Anything after the target
+is handed to libFuzzer. A crash is written as `crash-<sha1>` (under `-artifact_prefix`); turn it
+into a named case in the corpus JSON of its target, so the suite replays it on every run.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from aiogram.types import Update  # imported before instrumenting: coverage of o
 from pydantic import ValidationError
 
 with atheris.instrument_imports():
-    from adapters import slack_convert, telegram_convert
+    from adapters.slack import convert as slack_convert
+    from adapters.telegram import convert as telegram_convert
     from rules import ChatKind, CheckContext, Client, build_checker
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fuzz" / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "support" / "fuzz_corpus"
 SEEDS = {"checker": ("checker_texts", "text"), "telegram": ("telegram_updates", "update"),
          "slack": ("slack_events", "body")}  # fmt: skip
 CHECKER = build_checker((Client("Ромашка", ("Romashka",)),))

@@ -3,7 +3,7 @@
     .venv/bin/python -m scripts.loadtest --messages 50000
 
 The harness starts its own `redis-server` on a free port (`--appendonly yes --appendfsync always`,
-as production should run), a local Slack Web API (`tests/e2e/slack_fake.py`) that records every
+as production should run), a local Slack Web API (`tests/support/slack.py`) that records every
 nudge, and two replicas, each a separate process with its own pipeline, `RedisStore` and the real
 Bolt app in HTTP mode. It posts the messages signed as Slack signs them: staff and client authors,
 a share of them rude, a share delivered twice (to both replicas, some as Slack's retries). Midway
@@ -24,7 +24,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -40,7 +39,8 @@ import aiohttp
 import redis
 from aiohttp import web
 
-from tests.e2e.slack_fake import TEAM, FakeSlack, message_event, sign
+from tests.support.redis_server import RedisServer
+from tests.support.slack import TEAM, FakeSlack, message_event, sign
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -67,129 +67,67 @@ AGENCY: dict[str, Any] = {
 _WARN_KEY = re.compile(r"^kodeks:\{slack:(?P<user>[^}]*)\}:warn:(?P<clause>\d+)$")
 
 
-# --- Redis of our own
-
-
-def free_port() -> int:
-    """Ask the kernel for a free TCP port on the loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RedisProcess:
-    """A durable `redis-server` on a free port that can be stopped (SIGTERM) and started again."""
-
-    def __init__(self, folder: Path, binary: str) -> None:
-        self.folder = folder
-        self.binary = binary
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                "--dir", str(self.folder), "--save", "",
-                "--appendonly", "yes", "--appendfsync", "always",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with contextlib.suppress(redis.RedisError):
-                if redis.Redis(port=self.port, socket_connect_timeout=0.2).ping():
-                    return
-            time.sleep(0.02)
-        msg = f"redis-server on port {self.port} did not start"
-        raise RuntimeError(msg)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 # --- one replica (a process of its own)
 
 
-def _recording_pipeline() -> type:
-    """A `Pipeline` that notes which clauses each accepted warning was about, and `handle()`'s
-    latency. `Outcome` carries only a count, so the clauses come from the pipeline's own
-    `_check`, the step that decides them (see the report: an `Outcome.clauses` would do)."""
-    from bot.pipeline import Outcome, Pipeline  # noqa: PLC0415 - the replica process only
+class Recording:
+    """Stands in for the pipeline the adapter feeds: passes each message on, and notes which
+    (message, clause) warnings `handle()` accepted, its latency and the statuses."""
 
-    class Recording(Pipeline):
-        def __init__(self, **kw: Any) -> None:
-            super().__init__(**kw)
-            self.accepted: set[tuple[str, int]] = set()
-            self.statuses: Counter[str] = Counter()
-            self.latencies: list[float] = []
-            self.inflight = 0
-            self._groups: dict[tuple[str, str, str], list[int]] = {}
+    def __init__(self, pipeline: Any, outage: Any) -> None:
+        self.pipeline = pipeline
+        self.outage = outage
+        self.accepted: set[tuple[str, int]] = set()
+        self.statuses: Counter[str] = Counter()
+        self.latencies: list[float] = []
+        self.inflight = 0
 
-        def _check(self, message: Any, resolution: Any) -> Any:
-            groups = super()._check(message, resolution)
-            key = (message.chat_id, message.message_id, message.event_id)
-            self._groups[key] = [g.clause for g in groups]
-            return groups
+    async def flush(self) -> int:
+        # Counted as in flight: a flush pops a message before it records and nudges it.
+        self.inflight += 1
+        try:
+            return int(await self.pipeline.flush())
+        finally:
+            self.inflight -= 1
 
-        async def flush(self) -> int:
-            # Counted as in flight: a flush pops a message before it records and nudges it.
-            self.inflight += 1
-            try:
-                return await super().flush()
-            finally:
-                self.inflight -= 1
-
-        async def handle(self, message: Any) -> Outcome:
-            self.inflight += 1
-            started = time.perf_counter()
-            try:
-                outcome = await super().handle(message)
-            finally:
-                self.inflight -= 1
-            self.latencies.append(time.perf_counter() - started)
-            self.statuses[outcome.status.value] += 1
-            clauses = self._groups.pop((message.chat_id, message.message_id, message.event_id), [])
-            if outcome.warnings:
-                member = f"{message.chat_id}:{message.message_id}"
-                self.accepted.update((member, c) for c in clauses)
-            return outcome
-
-    return Recording
+    async def handle(self, message: Any) -> Any:
+        self.inflight += 1
+        started = time.perf_counter()
+        try:
+            outcome = await self.pipeline.handle(message)
+        finally:
+            self.inflight -= 1
+        self.latencies.append(time.perf_counter() - started)
+        self.statuses[outcome.status.value] += 1
+        if outcome.warnings:
+            member = f"{message.chat_id}:{message.message_id}"
+            self.accepted.update((member, c) for c in outcome.clauses)
+        return outcome
 
 
 async def replica(redis_url: str, api_url: str) -> None:
     """Run one bot replica: the Slack adapter in HTTP mode, plus a control port for `/done`."""
-    from adapters.slack import build_adapter  # noqa: PLC0415 - only the replica loads Bolt
-    from bot.app import Router  # noqa: PLC0415
-    from bot.commands import Commands  # noqa: PLC0415
-    from bot.config import AgencyConfig  # noqa: PLC0415
-    from bot.ports import Ports  # noqa: PLC0415
-    from bot.settings import Settings, SlackSettings  # noqa: PLC0415
-    from bot.store import RedisStore  # noqa: PLC0415
-    from bot.texts import load_texts  # noqa: PLC0415
+    from adapters.slack.adapter import SlackAdapter, build_client  # noqa: PLC0415 - Bolt here only
+    from bot.core import build_core  # noqa: PLC0415
+    from bot.domain.config import AgencyConfig  # noqa: PLC0415
+    from bot.domain.ports import PlatformRouter  # noqa: PLC0415
+    from bot.ops.settings import SlackSettings  # noqa: PLC0415
+    from bot.store.redis_store import RedisStore  # noqa: PLC0415
     from rules import build_checker  # noqa: PLC0415
 
     config = AgencyConfig.model_validate(AGENCY)
     store = RedisStore.from_url(redis_url)
-    router = Router()
-    pipeline = _recording_pipeline()(
-        checker=build_checker(config.registry()), config=config, store=store,
-        ports=Ports(router, router), texts=load_texts(),
+    router = PlatformRouter()
+    core = build_core(
+        config=config, checker=build_checker(config.registry()), store=store,
+        ports=router.as_ports(),
     )  # fmt: skip
+    pipeline = Recording(core.pipeline, core.outage)
     slack = SlackSettings(
         bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, mode="http", api_url=api_url,
         host="127.0.0.1", port=0,
     )  # fmt: skip
-    adapter = build_adapter(Settings(_env_file=None, slack=slack), pipeline, Commands(pipeline))
+    adapter = SlackAdapter(slack, pipeline, core.commands, build_client(slack), config)  # type: ignore[arg-type]
     router.register(adapter.platform, adapter.ports)
     await adapter.start()
     done = asyncio.Event()
@@ -207,7 +145,7 @@ async def _flush_forever(pipeline: Any) -> None:
     """As `kodeks run` does: buffered findings go through once Redis is back."""
     while True:
         await asyncio.sleep(0.5)
-        if pipeline.buffer:
+        if pipeline.outage:
             with contextlib.suppress(Exception):
                 await pipeline.flush()
 
@@ -230,8 +168,8 @@ async def _serve_control(pipeline: Any, done: asyncio.Event) -> tuple[web.AppRun
 async def _drain(pipeline: Any, timeout_s: float = 60.0) -> dict[str, Any]:
     """Wait for handlers still running (Bolt acks before it handles), then flush the buffer."""
     deadline = time.monotonic() + timeout_s
-    while (pipeline.inflight or pipeline.buffer) and time.monotonic() < deadline:
-        if pipeline.buffer:
+    while (pipeline.inflight or pipeline.outage) and time.monotonic() < deadline:
+        if pipeline.outage:
             with contextlib.suppress(Exception):
                 await pipeline.flush()
         await asyncio.sleep(0.05)
@@ -239,9 +177,9 @@ async def _drain(pipeline: Any, timeout_s: float = 60.0) -> dict[str, Any]:
         "accepted": sorted(pipeline.accepted),
         "statuses": dict(pipeline.statuses),
         "latencies": pipeline.latencies,
-        "buffered_left": len(pipeline.buffer),
+        "buffered_left": len(pipeline.outage),
         "inflight_left": pipeline.inflight,
-        "overflowed": pipeline.overflowed,
+        "overflowed": pipeline.outage.overflowed,
     }
 
 
@@ -379,7 +317,7 @@ async def run(plan: Plan, folder: Path, log: Path | None = None) -> Run:
     if binary is None:
         msg = "redis-server is not on PATH"
         raise RuntimeError(msg)
-    server = RedisProcess(folder, binary)
+    server = RedisServer(folder)  # durable (appendfsync always), stopped with SIGTERM
     server.start()
     fake = await FakeSlack().start()
     result, log = Run(plan.messages), log or folder / "replicas.log"
@@ -430,7 +368,7 @@ async def _spawn(redis_url: str, api_url: str, errors: Any) -> Replica:
     return Replica(process, int(port), int(control))
 
 
-async def _feed(plan: Plan, reps: list[Replica], server: RedisProcess, result: Run) -> None:
+async def _feed(plan: Plan, reps: list[Replica], server: RedisServer, result: Run) -> None:
     """Post every delivery with bounded concurrency; restart Redis once, halfway through."""
     todo = list(deliveries(plan))
     result.deliveries = len(todo)
@@ -456,7 +394,7 @@ async def _feed(plan: Plan, reps: list[Replica], server: RedisProcess, result: R
     result.seconds = time.perf_counter() - started
 
 
-async def _restart(server: RedisProcess, outage_s: float) -> None:
+async def _restart(server: RedisServer, outage_s: float) -> None:
     await asyncio.to_thread(server.stop)
     await asyncio.sleep(outage_s)
     await asyncio.to_thread(server.start)

@@ -1,4 +1,4 @@
-"""Write the benchmark corpus that ships with kodeks (`bot/data/bench/`), from a fixed seed.
+"""Write the benchmark corpus that ships with kodeks (`bot/measure/bench_corpus/`), from a seed.
 
 The messages are made up here from fragments of ordinary agency chat, Russian and English, with a
 share of breaches of every kind, so `kodeks bench` runs anywhere without outside data.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 SEED = 20261126
 COUNT = 5000
-OUT = Path(__file__).resolve().parent.parent / "bot" / "data" / "bench"
+OUT = Path(__file__).resolve().parent.parent / "bot" / "measure" / "bench_corpus"
 
 CLIENTS = {
     "Ромашка": ["ТМ «Ромашка»", "Romashka"],
@@ -71,13 +71,12 @@ WHEN = [
     "до 15 числа",
 ]
 CLOSINGS = ["Спасибо!", "Посмотрите, пожалуйста.", "Ждём обратной связи.", "", "Хорошего дня!"]
-ENGLISH = [
+ENGLISH = [  # a few staff messages in English, as Slack Connect chats have them
     "The {thing} is ready for review, see the link in the thread.",
     "We moved the shoot to {day}, hope that works for you.",
-    "Thanks, we'll update the {thing} by {day}.",
-    "Could you share the brand assets before {day}?",
+    "Thanks, we'll update the {thing} by {day}.", "Could you share the brand assets before {day}?",
     "CTR grew by {n}% after we changed the offer.",
-]
+]  # fmt: skip
 THINGS_EN = ["landing page", "media plan", "banner set", "content plan", "press kit", "feed"]
 DAYS_EN = ["Monday", "Tuesday", "Friday", "the end of the week", "next sprint"]
 BREACHES = [

@@ -13,21 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import fakeredis
 import pytest
 
-from adapters.slack import SlackAdapter, build_adapter
-from bot import keys
-from bot.app import Core, Router, build_scheduler
-from bot.commands import Commands
-from bot.config import AgencyConfig
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.settings import Settings, SlackSettings
-from bot.store import RedisStore
-from bot.texts import load_texts
+from adapters.slack.adapter import SlackAdapter, build_adapter
+from bot.core import Core, build_core
+from bot.domain.config import AgencyConfig
+from bot.domain.ports import PlatformRouter
+from bot.ops.settings import Settings, SlackSettings
+from bot.store import keys
 from rules import Checker
-from tests.e2e.slack_fake import (
+from tests.support.bots import embedded_store
+from tests.support.slack import (
     APP_TOKEN,
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -36,6 +32,7 @@ from tests.e2e.slack_fake import (
     SignedSender,
     message_event,
 )
+from tests.support.slack_bot import deliver_event
 
 SHARED = "CSHARED"
 CLIENT_TEAM = "TCLIENT"
@@ -71,25 +68,14 @@ class Bot:
     sender: SignedSender | None
 
     async def event(self, body: dict[str, Any]) -> None:
-        if self.sender is not None:
-            status, _ = await self.sender.event(body)
-            assert status == 200
-        else:
-            await self.fake.push("events_api", body)
+        await deliver_event(self.fake, self.sender, body)
 
     async def wait_key(self, present: bool) -> None:
-        key = keys.wait(keys.wait_id("slack", SHARED, None))
+        key = self.core.store.keys.wait(keys.wait_id("slack", SHARED, None))
         deadline = time.monotonic() + WAIT_S
         while bool(await self.core.store.redis.exists(key)) is not present:
             assert time.monotonic() < deadline, f"the wait did not become present={present}"
             await asyncio.sleep(0.02)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = await FakeSlack().start()
-    yield slack
-    await slack.stop()
 
 
 @pytest.fixture(params=["http", "socket"])
@@ -105,21 +91,18 @@ async def bot(
             api_url=f"{fake.url}/api/", host="127.0.0.1", port=0,
         ),
     )  # fmt: skip
-    store = RedisStore(fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer()), embedded=True)
-    router, clock = Router(), Clock()
+    store = embedded_store()
+    router, clock = PlatformRouter(), Clock()
     config = AgencyConfig.model_validate(AGENCY)
-    pipeline = Pipeline(
-        checker=checker, config=config, store=store, ports=Ports(router, router),
-        texts=load_texts(), clock=clock,
-    )  # fmt: skip
-    commands = Commands(pipeline)
-    adapter = build_adapter(settings, pipeline, commands)
+    core = build_core(
+        config=config, checker=checker, store=store, ports=router.as_ports(), clock=clock
+    )
+    adapter = build_adapter(settings, core)
     router.register(adapter.platform, adapter.ports)
     await asyncio.wait_for(adapter.start(), 5)
     sender = None
     if mode == "http":
         sender = SignedSender(f"http://127.0.0.1:{adapter.http_port}/slack/events")
-    core = Core(config, store, pipeline, commands, router)
     yield Bot(fake, adapter, core, clock, sender)
     await adapter.stop()
     await store.close()
@@ -137,7 +120,7 @@ async def test_an_unanswered_question_reminds_the_responsible_by_dm(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    scheduler = build_scheduler(bot.core)
+    scheduler = bot.core.scheduler
     await bot.event(question("EvQ1"))
     await bot.wait_key(present=True)
     bot.clock.now += timedelta(minutes=29)
@@ -163,7 +146,7 @@ async def test_an_unanswered_question_reminds_the_responsible_by_dm(
 
 
 async def test_a_colleagues_reply_in_the_channel_means_no_reminder(bot: Bot) -> None:
-    scheduler = build_scheduler(bot.core)
+    scheduler = bot.core.scheduler
     await bot.event(question("EvQ2"))
     await bot.wait_key(present=True)
     await bot.event(question("EvR2", "Добрый день! Сегодня к шести.", user="UBORIS"))

@@ -7,18 +7,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import keys
-from bot.app import build_scheduler
-from bot.store import RedisStore
+from bot.store import keys
+from bot.store.redis_store import RedisStore
 from rules import Checker
-from tests.e2e.telegram_support import WAIT_S, Emulator, node_or_fail
-from tests.e2e.test_telegram import (
+from tests.support.telegram import WAIT_S, Emulator
+from tests.support.telegram_bot import (
     AGENCY,
     ANNA,
     BORIS,
@@ -47,13 +46,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    emu = Emulator(node_or_fail()).start()
-    yield emu
-    emu.stop()
-
-
 @pytest.fixture
 async def bot(emulator: Emulator, checker: Checker, tmp_path: Path) -> AsyncIterator[Running]:
     async for running in start_bot(emulator, checker, tmp_path, "polling", RESPONSIBLE):
@@ -62,7 +54,7 @@ async def bot(emulator: Emulator, checker: Checker, tmp_path: Path) -> AsyncIter
 
 async def wait_opened(store: RedisStore, chat_id: int) -> None:
     """Wait (bounded) until the pipeline has opened the chat's wait."""
-    key = keys.wait(keys.wait_id("telegram", str(chat_id), None))
+    key = store.keys.wait(keys.wait_id("telegram", str(chat_id), None))
     deadline = time.monotonic() + WAIT_S
     while not await store.redis.exists(key):
         assert time.monotonic() < deadline, "the client's question opened no wait"
@@ -74,8 +66,8 @@ async def test_an_unanswered_question_reminds_the_responsible_in_private(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     clock = Clock()
-    bot.core.pipeline.attentiveness.clock = clock
-    scheduler = build_scheduler(bot.core)  # kodeks run's own wiring, through the router
+    bot.core.attentiveness.clock = clock
+    scheduler = bot.core.scheduler  # kodeks run's own wiring, through the router
     await bot.face.say(CLIENT, CLIENT_GROUP, QUESTION)
     await wait_opened(bot.core.store, CLIENT_GROUP["id"])
     clock.now += timedelta(minutes=20)
@@ -96,12 +88,12 @@ async def test_an_unanswered_question_reminds_the_responsible_in_private(
 
 async def test_a_staff_reply_in_the_group_means_no_reminder(bot: Running) -> None:
     clock = Clock()
-    bot.core.pipeline.attentiveness.clock = clock
-    scheduler = build_scheduler(bot.core)
+    bot.core.attentiveness.clock = clock
+    scheduler = bot.core.scheduler
     await bot.face.say(CLIENT, CLIENT_GROUP, QUESTION)
     await wait_opened(bot.core.store, CLIENT_GROUP["id"])
     await bot.face.say(BORIS, CLIENT_GROUP, "Добрый день! Макет будет сегодня к шести.")
-    key = keys.wait(keys.wait_id("telegram", str(CLIENT_GROUP["id"]), None))
+    key = bot.core.store.keys.wait(keys.wait_id("telegram", str(CLIENT_GROUP["id"]), None))
     deadline = time.monotonic() + WAIT_S
     while await bot.core.store.redis.exists(key):
         assert time.monotonic() < deadline, "the staff reply closed no wait"

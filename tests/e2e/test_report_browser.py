@@ -21,17 +21,16 @@ from typing import Any
 
 import pytest
 
-from adapters.exports import open_export
-from bot.config import load_config
-from bot.report import render_html, report_data
-from bot.scan import Scan
+from adapters.exports.reader import open_export
+from bot.audit.report import render_html, report_data
+from bot.audit.scan import ExportScan
+from bot.domain.config import load_config
 from rules import build_checker
 from scripts.make_telegram_export import write_export
-from tests.support import in_ci
+from tests.support import EXAMPLES, in_ci
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 # e2e-testing.md §4: without the networking flags Chromium keeps trying to reach hosts.
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -142,7 +141,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 def _report(tmp_path: Path, export: Path) -> tuple[Path, dict[str, Any]]:
     config = load_config(EXAMPLES / "agency.toml")
     checker = build_checker(config.registry())
-    result = Scan(open_export(export), config, checker).run()
+    result = ExportScan(open_export(export), config, checker).run()
     data = report_data(result, checker.ruleset, export.name, {"fam-you-pronoun": 1})
     page = tmp_path / "report.html"
     page.write_text(render_html(data), encoding="utf-8")

@@ -5,29 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import fakeredis
 import pytest
 
-from adapters.slack import SlackAdapter, build_adapter
-from bot.app import Router, build_core, platform_adapters
-from bot.commands import Commands
-from bot.config import AgencyConfig
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.settings import Settings, SlackSettings
-from bot.store import RedisStore
-from bot.texts import load_texts
-from rules import Checker
-from tests.e2e.slack_fake import (
+from adapters.cli.compose import connect_core, platform_adapters
+from adapters.slack.adapter import SlackAdapter
+from bot.domain.ports import PlatformRouter
+from bot.ops.settings import Settings, SlackSettings
+from tests.support.bots import RUDE
+from tests.support.slack import (
     APP_TOKEN,
     BOT_ID,
     BOT_TOKEN,
@@ -40,129 +30,7 @@ from tests.e2e.slack_fake import (
     message_event,
     slash_command,
 )
-
-RUDE = "ну это пиздец, а не макет"
-SECRET_WORD = "пиздец"
-CLEAN = "Добрый день! Макет готов, посмотрите, пожалуйста."
-SHARED = "CSHARED"  # a Slack Connect channel no config mentions: a client chat by default
-TEXTS = load_texts()
-
-
-def agency(**overrides: Any) -> dict[str, Any]:
-    """The agency of these tests: one admin with a Slack id; workspace members are staff."""
-    data: dict[str, Any] = {
-        "clients": [{"name": "Ромашка"}],
-        "staff": [{"name": "Анна", "slack_id": "UADMIN", "admin": True}],
-    }
-    return data | overrides
-
-
-@dataclass
-class Bot:
-    """The running adapter, and how Slack delivers to it in this mode."""
-
-    mode: str
-    fake: FakeSlack
-    adapter: SlackAdapter
-    store: RedisStore
-    sender: SignedSender | None = None
-    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
-    _sentinels: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    def ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
-
-    async def event(self, body: dict[str, Any], retry: int = 0) -> None:
-        if self.sender is not None:
-            status, _ = await self.sender.event(body, retry=retry)
-            assert status == 200
-        else:
-            await self.fake.push("events_api", body, retry)
-
-    async def command(self, form: dict[str, str]) -> None:
-        if self.sender is not None:
-            started = time.monotonic()
-            status, _ = await self.sender.command(form)
-            assert status == 200
-            assert time.monotonic() - started < 3.0  # Slack's deadline for the ack
-        else:
-            await self.fake.push("slash_commands", form)
-
-    async def action(self, payload: dict[str, Any]) -> None:
-        if self.sender is not None:
-            status, _ = await self.sender.action(payload)
-            assert status == 200
-        else:
-            await self.fake.push("interactive", payload)
-
-    async def settle(self) -> None:
-        """Send a rude message from a fresh colleague elsewhere and wait for its nudge, so that
-        every delivery before it has been handled: a bounded wait for «nothing happened»."""
-        n = next(self._sentinels)
-        before = len(self.fake.sent("chat.postEphemeral"))
-        user, event_id = f"USENTINEL{n}", f"EvSentinel{n}"
-        body = message_event(
-            event_id=event_id, channel="CSENTINEL", user=user, text=RUDE, ts=self.ts()
-        )
-        await self.event(body)
-        calls = await self.fake.wait_for("chat.postEphemeral", before + 1)
-        assert calls[-1]["user"] == user
-        await asyncio.sleep(0.05)
-
-    def nudges(self, channel: str = SHARED) -> list[dict[str, Any]]:
-        return [p for p in self.fake.sent("chat.postEphemeral") if p["channel"] == channel]
-
-    def posts(self, channel: str) -> list[dict[str, Any]]:
-        return [p for p in self.fake.sent("chat.postMessage") if p["channel"] == channel]
-
-
-Start = Callable[..., Awaitable[Bot]]
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = await FakeSlack().start()
-    yield slack
-    await slack.stop()
-
-
-@pytest.fixture(params=["http", "socket"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-async def start(fake: FakeSlack, checker: Checker, mode: str) -> AsyncIterator[Start]:
-    """Start the real adapter, wired as `kodeks run` wires it, on the embedded store."""
-    running: list[Bot] = []
-
-    async def make(**overrides: Any) -> Bot:
-        settings = Settings(
-            _env_file=None,
-            slack=SlackSettings(
-                bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
-                mode=mode, api_url=f"{fake.url}/api/", host="127.0.0.1", port=0,
-            ),
-        )  # fmt: skip
-        store = RedisStore(fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer()), embedded=True)
-        router = Router()
-        pipeline = Pipeline(
-            checker=checker, config=AgencyConfig.model_validate(agency(**overrides)),
-            store=store, ports=Ports(router, router), texts=TEXTS,
-        )  # fmt: skip
-        adapter = build_adapter(settings, pipeline, Commands(pipeline))
-        router.register(adapter.platform, adapter.ports)
-        bot = Bot(mode, fake, adapter, store)
-        running.append(bot)
-        await asyncio.wait_for(adapter.start(), 5)
-        if mode == "http":
-            bot.sender = SignedSender(f"http://127.0.0.1:{adapter.http_port}/slack/events")
-        return bot
-
-    yield make
-    for bot in running:
-        await bot.adapter.stop()
-        await bot.store.close()
+from tests.support.slack_bot import CLEAN, SECRET_WORD, SHARED, TEXTS, Bot, Start
 
 
 async def test_rude_message_in_slack_connect_channel_nudges_only_its_author(
@@ -283,7 +151,7 @@ async def test_slash_code_lists_the_clauses_and_prints_one(start: Start) -> None
     clause = (await bot.fake.wait_for_responses(2))[1]
     assert clause["id"] == "r2"
     assert clause["response_type"] == "ephemeral"
-    five = bot.adapter.pipeline.checker.ruleset.clause(5)
+    five = bot.adapter.commands.ruleset.clause(5)
     assert five is not None
     expected = TEXTS.render("ru", "code-clause", number=5, title=five.title, text=five.text)
     assert clause["text"] == expected
@@ -418,8 +286,9 @@ async def test_kodeks_run_wires_slack_and_stops_when_cancelled(
             api_url=f"{fake.url}/api", host="127.0.0.1", port=0,
         ),
     )  # fmt: skip
-    core = await build_core(settings)
-    [adapter] = platform_adapters(settings, core)
+    router = PlatformRouter()
+    core = await connect_core(settings, router)
+    [adapter] = platform_adapters(settings, core, router)
     assert isinstance(adapter, SlackAdapter)
     task = asyncio.create_task(adapter.run())
     try:

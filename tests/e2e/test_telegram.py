@@ -5,162 +5,33 @@ composition root, asserting at the wire on every call the emulator received."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
 import logging
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-import fakeredis
 import pytest
 
-from bot.app import Core, Router, platform_adapters
-from bot.commands import Commands
-from bot.config import load_config
-from bot.pipeline import Pipeline
-from bot.ports import Ports
-from bot.settings import Settings, TelegramSettings
-from bot.store import RedisStore
-from bot.texts import load_texts
 from rules import Checker
-from tests.e2e.telegram_support import QUIET_S, Emulator, Face, group, node_or_fail, private, user
-
-RUDE = "ну это пиздец, а не макет"
-RUDE_WORD = "пиздец"
-CLIENT_GROUP = group(-100777, "Ромашка × агентство")
-INTERNAL_GROUP = group(-100888, "Агентство")
-ANNA = user(1001, "Анна")  # admin
-BORIS = user(1002, "Борис")  # staff
-CLIENT = user(2001, "Клиент")
-COUNTERPART = user(3001, "Лисичкин")  # talks to Boris through Telegram Business
-SECRET = "s3cret-token_1"
-
-AGENCY = """
-[[clients]]
-name = "Ромашка"
-[[clients]]
-name = "Лисичкин"
-[[chats]]
-platform = "telegram"
-id = -100777
-kind = "client"
-client = "Ромашка"
-[[chats]]
-platform = "telegram"
-id = -100888
-kind = "internal"
-[[staff]]
-name = "Анна"
-telegram_id = 1001
-admin = true
-[[staff]]
-name = "Борис"
-telegram_id = 1002
-[[business_counterparts]]
-telegram_id = 3001
-client = "Лисичкин"
-[policy]
-nudge_window_minutes = 0
-"""
-
-_bot_ids = itertools.count(700001)
-
-
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
-    """One emulator for the session; each test has its own bot token, hence its own queues."""
-    emu = Emulator(node_or_fail()).start()
-    yield emu
-    emu.stop()
-
-
-@dataclass
-class Running:
-    """A bot running through `kodeks run`'s wiring, and the people talking to it."""
-
-    face: Face
-    core: Core
-    task: asyncio.Task[None]
-
-
-async def start_bot(
-    emulator: Emulator, checker: Checker, tmp_path: Path, mode: str, agency_toml: str = AGENCY,
-    **me: Any,
-) -> AsyncIterator[Running]:  # fmt: skip
-    """Build the core on the embedded store and the Telegram adapter from settings; run it."""
-    token = f"{next(_bot_ids)}:TEST-token"
-    agency = tmp_path / "agency.toml"
-    agency.write_text(agency_toml, encoding="utf-8")
-    tg = TelegramSettings(
-        token=token, mode=mode, api_server=emulator.url, webhook_secret=SECRET, webhook_port=0
-    )  # type: ignore[arg-type]
-    settings = Settings(config=agency, telegram=tg)
-    config = load_config(settings.config)
-    store = RedisStore(fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer()), embedded=True)
-    router = Router()
-    pipeline = Pipeline(
-        checker=checker, config=config, store=store, ports=Ports(router, router),
-        texts=load_texts(),
-    )  # fmt: skip
-    core = Core(config, store, pipeline, Commands(pipeline), router)
-    async with aiohttp.ClientSession() as http:
-        face = Face(http, emulator.url, token)
-        if me:
-            await face.post("/_test/getMe", **me)
-        (adapter,) = platform_adapters(settings, core)
-        task = asyncio.create_task(adapter.run())
-        ready = asyncio.create_task(adapter.ready.wait())  # type: ignore[attr-defined]
-        await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-        if not ready.done():
-            ready.cancel()
-            task.cancel()
-            raise AssertionError(f"the bot did not start: {task}")
-        try:
-            yield Running(face, core, task)
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, 5)
-            await store.close()
-
-
-@pytest.fixture
-async def bot(emulator: Emulator, checker: Checker, tmp_path: Path) -> AsyncIterator[Running]:
-    """The bot in long-polling mode."""
-    async for running in start_bot(emulator, checker, tmp_path, "polling"):
-        yield running
-
-
-@pytest.fixture
-async def hooked(emulator: Emulator, checker: Checker, tmp_path: Path) -> AsyncIterator[Running]:
-    """The bot in webhook mode: the emulator POSTs updates to aiogram's aiohttp server."""
-    async for running in start_bot(emulator, checker, tmp_path, "webhook"):
-        yield running
+from tests.support.bots import RUDE
+from tests.support.telegram import QUIET_S, Emulator, group, private, user
+from tests.support.telegram_bot import (
+    AGENCY,
+    ANNA,
+    BORIS,
+    CLIENT,
+    CLIENT_GROUP,
+    COUNTERPART,
+    RUDE_WORD,
+    SECRET,
+    Running,
+    assert_nothing_public,
+    no_text_logged,
+    start_bot,
+)
 
 
 def texts(calls: list[dict[str, Any]]) -> list[str]:
     return [c["text"] for c in calls]
-
-
-async def assert_nothing_public(face: Face) -> None:
-    """Nothing went to a group or a Business chat, and no call used a Business connection."""
-    for call in await face.calls():
-        assert "business_connection_id" not in call, call
-        chat = call.get("chat_id")
-        if chat is not None:
-            assert int(chat) > 0, f"the bot wrote to a group: {call}"
-            assert int(chat) != COUNTERPART["id"], f"the bot wrote into a Business chat: {call}"
-
-
-def no_text_logged(caplog: pytest.LogCaptureFixture, *words: str) -> None:
-    """No record at INFO or above carries a message's words."""
-    for record in caplog.records:
-        if record.levelno >= logging.INFO:
-            line = record.getMessage()
-            assert not any(w in line for w in words), line
 
 
 # --- Groups ------------------------------------------------------------------------------------

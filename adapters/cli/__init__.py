@@ -1,0 +1,1 @@
+"""The terminal edge: the `kodeks` command and the composition root of `kodeks run`."""

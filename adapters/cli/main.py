@@ -1,0 +1,304 @@
+"""The `kodeks` command: check, eval, bench, scan (DESIGN.md's CLI contract).
+
+Imports stay lazy: `kodeks check` must start fast and never load aiogram or slack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.domain.config import AgencyConfig, ConfigError, load_config
+from rules import ChatKind, CheckContext, Checker, Finding, RulesError, build_checker
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `kodeks` command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return command(args)
+    except (ConfigError, RulesError, ValueError) as error:
+        sys.stderr.write(f"kodeks: {error}\n")
+        return EXIT_USAGE
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kodeks", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check one draft against the code")
+    check.add_argument("text", help="the draft, or - to read it from standard input")
+    _add_chat(check)
+    check.add_argument("--client", help="the client whose chat it is (name or alias)")
+    check.add_argument("--config", type=Path, help="agency.toml with the client registry")
+    check.add_argument("--json", action="store_true", help="print findings as JSON")
+    check.set_defaults(run=_run_check, chat="client")
+
+    _add_quality(commands)
+
+    bench = commands.add_parser("bench", help="measure the checker's speed")
+    bench.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")
+    _add_chat(bench)
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--seconds", type=float, default=3.0, help="steady-state time to measure")
+    bench.add_argument(
+        "--no-pipeline", dest="pipeline", action="store_false", help="time the checker only"
+    )
+    bench.add_argument("--messages", type=int, default=20_000, help="messages for the pipeline")
+    bench.add_argument("--in-flight", type=int, default=64, help="concurrent handle() calls")
+    bench.add_argument(
+        "--rate", type=float, default=3000.0, help="arrivals per second for the latency run"
+    )
+    bench.set_defaults(run=_run_bench, chat=None)
+    scan = commands.add_parser("scan", help="audit a Telegram or Slack export, with a report")
+    scan.add_argument("export", type=Path, help="Telegram result.json (or its folder), Slack zip")
+    scan.add_argument("--config", type=Path, help="agency.toml: clients, chats and staff")
+    scan.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML report")
+    scan.add_argument("--json", type=Path, dest="json_out", help="also write the data as JSON")
+    scan.add_argument("--csv", type=Path, dest="csv_out", help="also write one row per finding")
+    scan.add_argument("--names", action="store_true", help="show people's names, not P1, P2…")
+    scan.set_defaults(run=_run_scan)
+    run = commands.add_parser("run", help="run the bot on every platform with credentials")
+    run.set_defaults(run=_run_bot)
+
+    audit = commands.add_parser("audit", help="the audit trail of findings (no texts)")
+    actions = audit.add_subparsers(required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write the audit trail to standard output")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--days", type=int, default=90, help="how far back (default 90 days)")
+    export.set_defaults(run=_run_audit_export)
+    return parser
+
+
+def _add_quality(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `eval` and `train`: scoring the checker on corpora, and training its learned layer."""
+    evaluate = commands.add_parser("eval", help="score the checker on a labelled corpus")
+    evaluate.add_argument("corpus", type=Path, help="folder with messages.jsonl and agency.toml")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--predictions", type=Path, help="write one JSON line per message")
+    evaluate.set_defaults(run=_run_eval)
+
+    train = commands.add_parser("train", help="train the learned layer from labelled corpora")
+    train.add_argument(
+        "corpora", type=Path, nargs="+", help="corpus folders (messages.jsonl, agency.toml)"
+    )
+    train.add_argument("--out", type=Path, help="weights file (default: the shipped model.json)")
+    train.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds")
+    train.set_defaults(run=_run_train)
+
+
+def _add_chat(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--chat", choices=[k.value for k in ChatKind], help="the kind of chat (client|internal)"
+    )
+
+
+def _load_agency(path: Path | None) -> AgencyConfig:
+    """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists, else no registry."""
+    if path is None:
+        from bot.ops.settings import Settings  # noqa: PLC0415 - only when no --config is given
+
+        path = Settings().config
+        if not path.exists():
+            return AgencyConfig()
+    return load_config(path)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    agency = _load_agency(args.config)
+    client = None
+    if args.client:
+        known = agency.client_named(args.client)
+        if known is None:
+            msg = f"client '{args.client}' is not in the registry; add it to agency.toml"
+            raise ConfigError(msg)
+        client = known.name
+    checker = build_checker(agency.registry())
+    findings = checker.check(text, CheckContext(ChatKind(args.chat), client))
+    if args.json:
+        _say(json.dumps([_finding_json(f) for f in findings], ensure_ascii=False, indent=2))
+    else:
+        _say(_describe(text, findings, checker.ruleset))
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _finding_json(finding: Finding) -> dict[str, object]:
+    return {
+        "clause": finding.clause,
+        "label": finding.label.value,
+        "rule": finding.rule_id,
+        "severity": finding.severity.value,
+        "start": finding.start,
+        "end": finding.end,
+        "excerpt": finding.excerpt,
+        "suggestion": finding.suggestion,
+        "note": finding.note,
+    }
+
+
+def _describe(text: str, findings: tuple[Finding, ...], ruleset: object) -> str:
+    if not findings:
+        return "✓ Нарушений кодекса не найдено."
+    lines = [f"Найдено: {len(findings)}"]
+    for f in findings:
+        lines.append(
+            f"• п. {f.clause} ({f.label.value}) «{f.excerpt}» [{f.start}:{f.end}]"
+            f" → {f.suggestion}  ({f.rule_id})"
+        )
+    del text, ruleset
+    return "\n".join(lines)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    from bot.measure.evaluate import evaluate  # noqa: PLC0415
+
+    score = evaluate(build_checker(), args.corpus, args.predictions)
+    result = score.as_dict()
+    if args.json:
+        _say(json.dumps(result, ensure_ascii=False))
+        return EXIT_CLEAN
+    _say(f"{args.corpus}: {result['messages']} messages, {result['scored']} scored")
+    for label, figures in result["labels"].items():
+        _say(
+            f"  {label:16} P {figures['precision']:.3f}  R {figures['recall']:.3f}"
+            f"  F1 {figures['f1']:.3f}"
+            f"  (tp {figures['tp']}, fp {figures['fp']}, fn {figures['fn']})"
+        )
+    _say(f"  clean false alarm {result['clean_false_alarm']:.3%}")
+    return EXIT_CLEAN
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from bot.measure.evaluate import training_examples  # noqa: PLC0415
+    from rules.loader import data_dir  # noqa: PLC0415
+    from rules.training import train  # noqa: PLC0415
+
+    checker = build_checker(learned=False)
+    examples = [
+        example for folder in args.corpora for example in training_examples(checker, folder)
+    ]
+    model = train(examples, seed=args.seed)
+    out = args.out or data_dir() / "model.json"
+    out.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True, indent=0) + "\n", "utf-8")
+    for label, entry in model["labels"].items():
+        figures = entry["cross_validated"]
+        _say(
+            f"{label:16} sure ≥ {entry['sure']:.2f}: cross-validated P {figures['precision']:.3f}"
+            f" R {figures['recall']:.3f}, {len(entry['weights'])} weights"
+        )
+    _say(f"{len(examples)} examples → {out}")
+    return EXIT_CLEAN
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from bot.measure.bench import bench_checker, default_corpus  # noqa: PLC0415
+
+    chat = ChatKind(args.chat) if args.chat else None
+    corpus = args.corpus or default_corpus()
+    checker = build_checker()
+    figures = bench_checker(checker, corpus, chat, args.seconds)
+    result: dict[str, dict[str, float | int]] = {"checker": figures.as_dict()}
+    if args.pipeline:
+        result["pipeline"] = asyncio.run(_bench_pipeline(checker, corpus, args))
+    if args.json:
+        _say(json.dumps(result))
+    else:
+        c = result["checker"]
+        _say(
+            f"checker: {c['messages_per_second']:,.0f} msg/s steady, "
+            f"{c['cold_messages_per_second']:,.0f} msg/s cold, "
+            f"p50 {c['p50_ms']:.3f} ms, p99 {c['p99_ms']:.3f} ms over {c['messages']} messages"
+        )
+        if "pipeline" in result:
+            p = result["pipeline"]
+            _say(
+                f"pipeline: {p['messages_per_second']:,.0f} msg/s with {p['in_flight']} in flight;"
+                f" at {p['rate']:,.0f} msg/s p50 {p['p50_ms']:.2f} ms, p99 {p['p99_ms']:.2f} ms"
+                f" (closed loop p99 {p['closed_p99_ms']:.1f} ms)"
+            )
+    return EXIT_CLEAN
+
+
+async def _bench_pipeline(
+    checker: Checker, corpus: Path, args: argparse.Namespace
+) -> dict[str, float | int]:
+    from bot.measure.bench import bench_pipeline, pipeline_report  # noqa: PLC0415
+    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.store.redis_store import RedisStore  # noqa: PLC0415
+
+    url = Settings().redis_url
+    store = RedisStore.from_url(url.get_secret_value() if url else None)
+    try:
+        capacity = await bench_pipeline(checker, store, corpus, args.messages, args.in_flight)
+        if store.embedded:
+            await store.redis.flushall()  # the in-process store holds every key in this process
+        paced = await bench_pipeline(
+            checker, store, corpus, args.messages, args.in_flight, args.rate
+        )
+    finally:
+        await store.close()
+    return pipeline_report(capacity, paced, args.rate)
+
+
+def _run_audit_export(args: argparse.Namespace) -> int:
+    asyncio.run(_export_audit(args.format, args.days))
+    return EXIT_CLEAN
+
+
+async def _export_audit(fmt: str, days: int) -> None:
+    from bot.audit.trail import export_audit  # noqa: PLC0415
+    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.store.redis_store import RedisStore  # noqa: PLC0415
+
+    url = Settings().redis_url
+    store = RedisStore.from_url(url.get_secret_value() if url else None)
+    try:
+        await export_audit(fmt, days, sys.stdout, store)
+    finally:
+        await store.close()
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    import logging  # noqa: PLC0415
+
+    from adapters.exports.reader import open_export  # noqa: PLC0415
+    from bot.audit.run import ScanRequest, run_scan  # noqa: PLC0415
+    from bot.ops.settings import Settings  # noqa: PLC0415
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # its dictionary banner
+    url = Settings().redis_url
+    request = ScanRequest(args.export, args.out, args.json_out, args.csv_out, args.names)
+    redis_url = url.get_secret_value() if url else None
+    return run_scan(request, _load_agency(args.config), redis_url, open_export)
+
+
+def _run_bot(args: argparse.Namespace) -> int:
+    from adapters.cli.compose import run  # noqa: PLC0415
+    from bot.ops.logs import setup_logging  # noqa: PLC0415
+    from bot.ops.settings import Settings  # noqa: PLC0415
+
+    del args
+    settings = Settings()
+    setup_logging(settings.log_level, settings.log_format)
+    try:
+        asyncio.run(run(settings))
+    except KeyboardInterrupt:
+        return EXIT_CLEAN
+    except RuntimeError as error:
+        sys.stderr.write(f"kodeks: {error}\n")
+        return EXIT_USAGE
+    return EXIT_CLEAN

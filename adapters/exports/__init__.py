@@ -1,0 +1,1 @@
+"""Chat-export readers (Telegram Desktop, Slack) implementing `bot.domain.exports.Export`."""

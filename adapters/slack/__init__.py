@@ -1,0 +1,1 @@
+"""The Slack adapter on slack-bolt: converters, markup, ports and the runner."""

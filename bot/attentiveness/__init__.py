@@ -1,0 +1,1 @@
+"""Attentiveness (clause 7): waits on clients' questions, working hours, and the scheduler."""

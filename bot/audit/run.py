@@ -1,0 +1,103 @@
+"""`kodeks scan EXPORT`: read the export, count, and write the summary, the HTML, JSON and CSV.
+
+No tokens and no server are needed: the export is read from disk, the agency's config from
+`--config` (or KODEKS_CONFIG / ./agency.toml where it exists). Only when KODEKS_REDIS_URL is set
+does the report also show the bot's «Это не нарушение» feedback per rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from bot.audit.progress import Progress
+from bot.audit.report import CsvSink, render_html, report_data, summary
+from bot.audit.scan import ExportScan
+from bot.domain.config import AgencyConfig
+from bot.domain.exports import Export, ExportError
+from rules import build_checker
+
+log = logging.getLogger("bot.scan")
+EXIT_OK, EXIT_USAGE = 0, 2
+_FEEDBACK_TIMEOUT_S = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    """What `kodeks scan` was asked to do."""
+
+    export: Path
+    out: Path
+    json_out: Path | None = None
+    csv_out: Path | None = None
+    names: bool = False
+
+
+def run_scan(
+    request: ScanRequest,
+    config: AgencyConfig,
+    redis_url: str | None,
+    open_export: Callable[[Path], Export],
+) -> int:
+    """Scan, write the outputs and print the summary; return the exit code.
+
+    `open_export` is the adapters' reader for the path (bot/ knows the contract, not the formats).
+    """
+    try:
+        export = open_export(request.export)
+        checker = build_checker(config.registry())
+        with ExitStack() as stack:
+            sink = None
+            if request.csv_out is not None:
+                sink = CsvSink(stack.enter_context(_create(request.csv_out)))
+            scan = ExportScan(export, config, checker, names=request.names, on_breach=sink)
+            progress = Progress(export.stats, sys.stderr)
+            result = scan.run(progress.tick)
+            progress.done(scan.tally.read)
+    except ExportError as error:
+        sys.stderr.write(f"\nkodeks: {error}\n")
+        return EXIT_USAGE
+    feedback = asyncio.run(_feedback(redis_url)) if redis_url else None
+    data = report_data(result, checker.ruleset, request.export.name, feedback)
+    _write(request.out, render_html(data))
+    if request.json_out is not None:
+        _write(request.json_out, json.dumps(data, ensure_ascii=False, indent=1))
+    sys.stdout.write(summary(data) + f"\n  report: {request.out}\n")
+    return EXIT_OK
+
+
+def _create(path: Path) -> TextIO:
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        msg = f"{path}: cannot write ({error.strerror})"
+        raise ExportError(msg) from error
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        msg = f"{path}: cannot write ({error.strerror})"
+        raise ExportError(msg) from error
+
+
+async def _feedback(url: str) -> dict[str, int] | None:
+    """Read the false-alarm feedback per rule from the bot's Redis; None when it cannot."""
+    from bot.store.redis_store import RedisError, RedisStore  # noqa: PLC0415 - only with a Redis URL
+
+    store = RedisStore.from_url(url)
+    try:
+        return await asyncio.wait_for(store.feedback_counts(), _FEEDBACK_TIMEOUT_S)
+    except (RedisError, OSError, TimeoutError):
+        log.warning("feedback unavailable: the report shows none")
+        return None
+    finally:
+        await store.close()

@@ -1,0 +1,1 @@
+"""Operations: settings from the environment, Prometheus metrics, health endpoints, logging."""

@@ -1,0 +1,1 @@
+"""One message's way: cheap exits, resolver, check, policy, record, nudge; and the commands."""

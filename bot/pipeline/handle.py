@@ -1,0 +1,252 @@
+"""One message's way: cheap exits → claim → resolve → check → policy → record → nudge.
+
+`Pipeline.handle` never raises: one bad message is logged with its ids and dropped, and the loop
+goes on. When Redis is away, findings wait in the `OutageBuffer` and go through the claims once it
+is back; what overflows is counted and logged. Texts past `max_text_chars` are checked on their
+first characters only (a megabyte paste must not stall the loop), with a log line of ids. Every
+step counts into `Metrics`. The pipeline is handed its collaborators (see `bot.core`); it builds
+none of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from bot.attentiveness.waits import Attentiveness
+from bot.domain import policy as rules_policy
+from bot.domain.clock import DAY_MS, MINUTE_MS
+from bot.domain.config import PolicyConfig
+from bot.domain.models import IncomingMessage, Platform, Resolution
+from bot.domain.policy import ClauseFindings
+from bot.ops.metrics import Metrics
+from bot.pipeline.nudges import Nudger, audit_entry
+from bot.pipeline.outage import OutageBuffer, Pending
+from bot.pipeline.resolver import Resolver
+from bot.store.redis_store import MessageRef, RecordResult, RedisError, RedisStore, Windows
+from rules import ChatKind, CheckContext, Checker
+
+log = logging.getLogger("bot.pipeline")
+MAX_TEXT_CHARS = 16_384
+
+
+class Status(StrEnum):
+    """How `handle()` ended for a message."""
+
+    IGNORED = "ignored"  # not ours: bots, forwards, clients, silent chats
+    DUPLICATE = "duplicate"  # a re-delivery
+    CLEAN = "clean"
+    RECORDED = "recorded"
+    BUFFERED = "buffered"  # Redis is away: counted once it is back
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What `handle()` did: the warnings it accepted, the nudges it sent, the clauses found."""
+
+    status: Status
+    warnings: int = 0
+    nudges: int = 0
+    clauses: tuple[int, ...] = ()
+
+
+class Pipeline:
+    """The shared async pipeline every adapter feeds."""
+
+    def __init__(  # noqa: PLR0913 - keyword-only collaborators, handed over by the root
+        self,
+        *,
+        checker: Checker,
+        policy: PolicyConfig,
+        store: RedisStore,
+        resolver: Resolver,
+        nudger: Nudger,
+        attentiveness: Attentiveness,
+        metrics: Metrics,
+        outage: OutageBuffer,
+        max_text_chars: int = MAX_TEXT_CHARS,
+    ) -> None:
+        self._checker, self._policy, self._store = checker, policy, store
+        self._resolver, self._nudger, self._attentiveness = resolver, nudger, attentiveness
+        self._metrics, self._outage, self._max_text_chars = metrics, outage, max_text_chars
+        # The counters every message moves, looked up once per label value, not per message.
+        self._checked = {p: metrics.messages_checked.labels(p.value) for p in Platform}
+        self._found: dict[int, Any] = {}
+
+    async def handle(self, message: IncomingMessage) -> Outcome:
+        """Check one message and act on it; never raises."""
+        started = time.perf_counter()
+        try:
+            return await self._handle(message)
+        except Exception as error:
+            if isinstance(error, RedisError):  # e.g. the resolver's binding lookup
+                self._metrics.redis_errors.labels("handle").inc()
+            log.exception(
+                "message failed platform=%s chat=%s message=%s event=%s",
+                message.platform, message.chat_id, message.message_id, message.event_id,
+                extra=ids(message),
+            )  # fmt: skip
+            return Outcome(Status.FAILED)
+        finally:
+            self._metrics.latency.observe(time.perf_counter() - started)
+
+    async def _handle(self, message: IncomingMessage) -> Outcome:
+        if rules_policy.exit_reason(message, self._policy) is not None:
+            return Outcome(Status.IGNORED)
+        message = self._limit(message)
+        if self._outage and self._outage.is_up():
+            await self.flush()
+        resolution = await self._resolver.resolve(message)
+        await self._attend(message, resolution)
+        if resolution.chat_kind is None or not resolution.author_is_staff:
+            return Outcome(Status.IGNORED)
+        groups = self._check(message, resolution)
+        if not groups:
+            return Outcome(Status.CLEAN)
+        pending = Pending(message, groups)
+        if not self._outage.is_up():
+            return self._buffer(pending)
+        return await self._record(pending)
+
+    def _limit(self, message: IncomingMessage) -> IncomingMessage:
+        """Keep the first `max_text_chars` characters of an oversized text; say so with ids."""
+        size, limit = len(message.text), self._max_text_chars
+        if size <= limit:
+            return message
+        self._metrics.truncated.labels(message.platform.value).inc()
+        log.warning(
+            "message too long, checking its first %s of %s characters"
+            " platform=%s chat=%s message=%s event=%s",
+            limit, size, message.platform, message.chat_id, message.message_id,
+            message.event_id, extra=ids(message),
+        )  # fmt: skip
+        return replace(message, text=message.text[:limit])
+
+    async def _attend(self, message: IncomingMessage, resolution: Resolution) -> None:
+        """Open a wait on a client's question, close it on a staff reply; never in the way."""
+        if not self._outage.is_up():
+            return
+        try:
+            await self._attentiveness.observe(message, resolution)
+        except RedisError:
+            self._metrics.redis_errors.labels("attentiveness").inc()
+            log.warning(
+                "attentiveness unavailable platform=%s chat=%s message=%s",
+                message.platform, message.chat_id, message.message_id,
+            )  # fmt: skip
+
+    def _check(self, message: IncomingMessage, resolution: Resolution) -> list[ClauseFindings]:
+        kind = resolution.chat_kind or ChatKind.CLIENT
+        context = CheckContext(kind, resolution.client)
+        _, groups = rules_policy.judge(self._checker, message.text, context, self._policy)
+        self._checked[message.platform].inc()
+        for group in groups:
+            found = self._found.get(group.clause)
+            if found is None:
+                found = self._found[group.clause] = self._metrics.findings.labels(str(group.clause))
+            found.inc()
+        return groups
+
+    async def _record(self, pending: Pending, *, buffered: bool = False) -> Outcome:
+        """Claim the delivery and record every clause's warning in one atomic step, then act.
+
+        A message that fails for want of Redis goes to the buffer, unless it is already there
+        (`buffered`: the flush leaves it in place).
+
+        Delivery claim and finding claims make it idempotent: a re-delivery, a retry after an
+        outage or an edit that keeps its findings counts nothing twice and nudges nobody twice.
+        """
+        message, policy = pending.message, self._policy
+        ref = MessageRef(
+            message.platform.value, message.user_id, message.chat_id, message.message_id,
+            message.event_id,
+        )  # fmt: skip
+        windows = Windows(
+            policy.count_window_days * DAY_MS, policy.nudge_window_minutes * MINUTE_MS
+        )
+        clauses = [(g.clause, g.rule_ids) for g in pending.groups]
+        found = tuple(g.clause for g in pending.groups)
+        try:
+            results = await self._store.record(ref, clauses, windows, pending.accepted_at_ms)
+        except RedisError:
+            self._redis_failed("record", message)
+            return Outcome(Status.BUFFERED, clauses=found) if buffered else self._buffer(pending)
+        if results is None:
+            return Outcome(Status.DUPLICATE, clauses=found)
+        warnings = nudges = 0
+        for group, result in zip(pending.groups, results, strict=True):
+            if result.new:
+                warnings += 1
+                nudges += await self._act(pending, group, result)
+        status = Status.RECORDED if warnings else Status.DUPLICATE
+        return Outcome(status, warnings, nudges, found)
+
+    async def _act(self, pending: Pending, group: ClauseFindings, result: RecordResult) -> int:
+        """Log the warning, escalate past the threshold, and nudge if the window allows."""
+        message, policy = pending.message, self._policy
+        log.info(
+            "warning platform=%s chat=%s message=%s user=%s clause=%s rules=%s count=%s",
+            message.platform, message.chat_id, message.message_id, message.user_id,
+            group.clause, ",".join(group.rule_ids), result.count,
+            extra=ids(message) | {"clause": group.clause},
+        )  # fmt: skip
+        step = rules_policy.step_for(result.count, policy)
+        nudge = self._nudger.build(message, group, step) if result.may_nudge else None
+        try:
+            entry = audit_entry(message, group, pending.accepted_at_ms)
+            await self._store.audit(entry, policy.keep_days, remember=nudge)
+        except RedisError:  # the warning is counted; only its audit line and button are lost
+            self._metrics.redis_errors.labels("audit").inc()
+            log.warning(
+                "audit unavailable platform=%s message=%s", message.platform, message.message_id
+            )
+        if rules_policy.should_escalate(result.count, policy):
+            await self._nudger.escalate(message, group, result.count)
+        if nudge is None:
+            return 0
+        try:
+            return await self._nudger.send(nudge, result.count)
+        except RedisError:
+            self._metrics.redis_errors.labels("hold").inc()
+            log.warning("nudge not held platform=%s user=%s", message.platform, message.user_id)
+            return 0
+
+    def _buffer(self, pending: Pending) -> Outcome:
+        found = tuple(g.clause for g in pending.groups)
+        if not self._outage.keep(pending):
+            self._metrics.buffer_overflow.inc()
+            log.error(
+                "outage buffer full, not counted platform=%s chat=%s message=%s overflowed=%s",
+                pending.message.platform, pending.message.chat_id, pending.message.message_id,
+                self._outage.overflowed,
+            )  # fmt: skip
+            return Outcome(Status.FAILED, clauses=found)
+        return Outcome(Status.BUFFERED, len(pending.groups), clauses=found)
+
+    async def flush(self) -> int:
+        """Put buffered findings through the claims; return how many messages went through."""
+        return await self._outage.drain(self._recorded)
+
+    async def _recorded(self, pending: Pending) -> bool:
+        outcome = await self._record(pending, buffered=True)
+        return outcome.status is not Status.BUFFERED
+
+    def _redis_failed(self, step: str, message: IncomingMessage) -> None:
+        self._outage.went_down()
+        self._metrics.redis_errors.labels(step).inc()
+        log.warning(
+            "redis unavailable at %s platform=%s chat=%s message=%s buffered=%s",
+            step, message.platform, message.chat_id, message.message_id, len(self._outage),
+        )  # fmt: skip
+
+
+def ids(message: IncomingMessage) -> dict[str, str]:
+    """A message's ids as structured log fields (`extra=`); never its text."""
+    return {
+        "platform": message.platform.value, "chat": message.chat_id,
+        "message_id": message.message_id, "user": message.user_id, "event": message.event_id,
+    }  # fmt: skip

@@ -1,0 +1,1 @@
+"""All Redis access: the store, every key, the Lua scripts, batching and the stored records."""

@@ -1,0 +1,162 @@
+"""Commands, platform-neutral: /code, /check, /stats, /start and the feedback button."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.audit.trail import export_audit
+from bot.core import Core
+from bot.domain.config import AgencyConfig
+from bot.domain.models import IncomingMessage, Nudge, Platform
+from bot.pipeline.commands import CommandCall, Commands
+from bot.store.records import Binding
+from bot.store.redis_store import RedisStore
+from rules import Checker
+from tests.support.bots import RUDE, agency, core_on
+
+
+@pytest.fixture
+def core(checker: Checker, store: RedisStore, ids: str) -> Core:
+    return core_on(checker, AgencyConfig.model_validate(agency(ids)), store)
+
+
+@pytest.fixture
+def commands(core: Core) -> Commands:
+    return core.commands
+
+
+async def ask(commands: Commands, user: str, name: str, argument: str = "", **more: Any) -> str:
+    replies = await commands.run(CommandCall(Platform.TELEGRAM, user, name, argument, **more))
+    return "\n".join(replies)
+
+
+async def test_code_lists_eleven_clauses(commands: Commands, ids: str) -> None:
+    text = await ask(commands, f"2{ids}", "code")
+    assert "1. Вежливость и учтивость" in text
+    assert "11. " in text
+    assert "12. " not in text
+
+
+async def test_code_n_prints_the_clause_in_full(commands: Commands, ids: str) -> None:
+    text = await ask(commands, f"2{ids}", "code", "5")
+    assert text.startswith("П. 5.")
+    assert "снисходительного тона" in text
+    assert "Нет пункта" in await ask(commands, f"2{ids}", "code", "99")
+    assert "Нет пункта" in await ask(commands, f"2{ids}", "code", "пять")
+
+
+async def test_check_gives_findings_with_spans_and_better_wording(
+    commands: Commands, ids: str
+) -> None:
+    text = await ask(commands, f"2{ids}", "check", "ты скинешь макет?")
+    assert "«ты» (символы 0–2)" in text
+    assert "Вы" in text
+    assert "скинете" in text
+    assert "не нашлось" in await ask(commands, f"2{ids}", "check", "Пришлите, пожалуйста, макет.")
+
+
+async def test_check_answers_in_english_for_english_drafts(commands: Commands, ids: str) -> None:
+    text = await ask(commands, f"2{ids}", "check", "as I already said, the file is attached")
+    assert text.startswith("Findings: 1")
+
+
+async def test_check_is_rate_limited(commands: Commands, ids: str) -> None:
+    answers = [await ask(commands, f"2{ids}", "check", "текст") for _ in range(21)]
+    assert "Слишком много проверок" not in answers[19]
+    assert "Слишком много проверок" in answers[20]
+
+
+async def test_stats_for_admins_only_and_without_texts(
+    commands: Commands, core: Core, ids: str
+) -> None:
+    assert "только администраторам" in await ask(commands, f"2{ids}", "stats")
+
+    message = IncomingMessage(
+        platform=Platform.TELEGRAM, chat_id=f"-100{ids}", user_id=f"2{ids}", message_id="1",
+        event_id=f"s{ids}", text=RUDE, sent_at=datetime.now(UTC),
+    )  # fmt: skip
+    await core.store.redis.delete(core.store.keys.audit)  # other tests' entries
+    await core.pipeline.handle(message)
+    text = await ask(commands, f"1{ids}", "stats")
+    assert "п. 6:" in text
+    assert f"telegram:-100{ids}" in text
+    assert "пиздец" not in text
+
+
+async def test_feedback_is_counted_once_per_nudge(commands: Commands, core: Core, ids: str) -> None:
+    await core.store.remember_nudge(nudge(f"t{ids}", f"r-{ids}"))
+    assert f"r-{ids}" in await commands.feedback(f"t{ids}", "ru")
+    assert "устарела" in await commands.feedback(f"t{ids}", "ru")
+    text = await ask(commands, f"1{ids}", "stats")
+    assert f"по правилу r-{ids}: 1" in text
+
+
+async def test_start_without_held_nudges_just_greets(commands: Commands, ids: str) -> None:
+    replies = await commands.run(CommandCall(Platform.TELEGRAM, f"2{ids}", "start"))
+    assert len(replies) == 1
+    assert "kodeks" in replies[0]
+
+
+async def test_audit_export_has_ids_and_no_text(core: Core, ids: str) -> None:
+    message = IncomingMessage(
+        platform=Platform.TELEGRAM, chat_id=f"-100{ids}", user_id=f"2{ids}", message_id="7",
+        event_id=f"x{ids}", text=RUDE, sent_at=datetime.now(UTC),
+    )  # fmt: skip
+    await core.pipeline.handle(message)
+    out = io.StringIO()
+    await export_audit("json", 1, out, core.store)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    mine = [r for r in rows if r["chat"] == f"-100{ids}"]
+    assert mine[0]["clause"] == "6"
+    assert mine[0]["user"] == f"2{ids}"
+    assert "пиздец" not in out.getvalue()
+    csv_out = io.StringIO()
+    await export_audit("csv", 1, csv_out, core.store)
+    assert csv_out.getvalue().startswith("id,ts,platform,chat,user,message,clause,label,rules")
+
+
+async def test_admins_bind_chats_and_the_resolver_follows(
+    commands: Commands, core: Core, ids: str
+) -> None:
+    chat = f"-777{ids}"
+    refused = await ask(commands, f"2{ids}", "bind", f"{chat} internal")
+    assert "только для администраторов" in refused
+    assert "Формат" in await ask(commands, f"1{ids}", "bind", f"{chat} public")
+    assert "нет в agency.toml" in await ask(
+        commands, f"1{ids}", "bind", f"{chat} client Нет Такого"
+    )
+    assert "теперь client" in await ask(commands, f"1{ids}", "bind", f"{chat} client ромашка")
+    assert await core.store.binding("telegram", chat) == Binding("client", "Ромашка")
+    message = IncomingMessage(
+        platform=Platform.TELEGRAM, chat_id=chat, user_id=f"2{ids}", message_id="1",
+        event_id=f"b{ids}", text="у Лисичкина бюджет 5 млн " + RUDE, sent_at=datetime.now(UTC),
+    )  # fmt: skip
+    outcome = await core.pipeline.handle(message)
+    assert outcome.warnings == 2  # bound to Ромашка: Лисичкин's budget is another client's
+    await ask(commands, f"1{ids}", "bind", f"{chat} ignore")
+    again = await core.pipeline.handle(
+        IncomingMessage(
+            platform=Platform.TELEGRAM,
+            chat_id=chat,
+            user_id=f"2{ids}",
+            message_id="2",
+            event_id=f"c{ids}",
+            text=RUDE,
+            sent_at=datetime.now(UTC),
+        )
+    )
+    assert again.status.value == "ignored"
+
+
+def nudge(token: str, rule_id: str) -> Nudge:
+    """A nudge about clause 6, as a feedback button refers to it."""
+    return Nudge(
+        platform=Platform.TELEGRAM, user_id="2", chat_id="-100", message_id="1", clause=6,
+        rule_id=rule_id, label="rudeness", words=("пиздец",), suggestion=None, step="gentle",
+        token=token,
+    )  # fmt: skip
