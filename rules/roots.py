@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from rules.loader import alternation
 from rules.model import Rule
@@ -82,12 +83,7 @@ class RootRules:
 
     def glued(self, word: str) -> RootRule | None:
         """Return the root of мат in a word written without spaces (cached by the word)."""
-        cache = self._glued
-        if word not in cache:
-            if len(cache) >= _CACHE_SIZE:
-                cache.clear()
-            cache[word] = _glued_root(self, word)
-        return cache[word]
+        return _cached(self._glued, word, lambda: _glued_root(self, word))
 
     def rule_for(self, word: str) -> Rule | None:
         """Return the rule of a skeleton, ignoring context exceptions."""
@@ -100,12 +96,20 @@ class RootRules:
         Cached: Slack's bold («*Отчёт*») makes masked words common, and each look-up may try
         every form of the lexicon.
         """
-        cache = self._masked
-        if word not in cache:
-            if len(cache) >= _CACHE_SIZE:
-                cache.clear()
-            cache[word] = _masked_lookup(self, word)
+        return _cached(self._masked, word, lambda: _masked_lookup(self, word))
+
+
+_V = TypeVar("_V")
+
+
+def _cached(cache: dict[str, _V], word: str, compute: Callable[[], _V]) -> _V:
+    """Look a word up in a bounded cache, computing and keeping it when missing."""
+    if word in cache:
         return cache[word]
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    found = cache[word] = compute()
+    return found
 
 
 def compile_roots(rules: list[Rule], morph: Morph, vocabulary: Vocabulary) -> tuple[RootRules, ...]:

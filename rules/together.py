@@ -17,15 +17,15 @@ from rules.scan import Hit, Scan
 from rules.sequences import SequenceIndex, compile_phrase, match_sequences
 from rules.vocabulary import Vocabulary
 
-SEPARATOR = " & "
+SEPARATOR = " & "  # between the two phrases of a pattern
 
 
 @dataclass(frozen=True, slots=True)
 class Together:
-    """One rule's two sides, each an index of phrases."""
+    """One rule's two sides, each an index of phrases; both must match one message."""
 
     rule: Rule
-    first: SequenceIndex
+    first: SequenceIndex  # its first match is the finding's span
     second: SequenceIndex
 
 
