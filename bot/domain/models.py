@@ -65,8 +65,22 @@ class Resolution:
 
 
 @dataclass(frozen=True, slots=True)
+class NudgePart:
+    """Another clause the same message breaks, named in the same nudge."""
+
+    clause: int
+    rule_id: str
+    label: str
+    words: tuple[str, ...]  # the matched words only
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Nudge:
-    """A private word to the author about one clause, in the message's language.
+    """A private word to the author about a message, in the message's language.
+
+    One nudge per message: `clause` (with its words and wording) is the first clause it breaks,
+    `also` the others, so a message that breaks two clauses brings one private message.
 
     What Redis keeps of it (`bot.store.records`): every field, ids and matched words only.
     """
@@ -88,6 +102,12 @@ class Nudge:
     # Straight to the person's private chat with the bot, never beside a message in the chat
     # (Slack: a DM, not an ephemeral): an attentiveness reminder is about a chat, not a message.
     direct: bool = False
+    also: tuple[NudgePart, ...] = ()
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The rule of every clause the nudge names, its own first."""
+        return (self.rule_id, *(part.rule_id for part in self.also))
 
 
 @dataclass(frozen=True, slots=True)

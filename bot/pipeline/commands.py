@@ -233,8 +233,9 @@ class Commands:
         nudge = await self.store.record_feedback(token)
         if nudge is None:
             return self.texts.render(language, "feedback-unknown")
-        log.info("feedback rule=%s clause=%s", nudge.rule_id, nudge.clause)
-        return self.texts.render(language, "feedback-thanks", rule=nudge.rule_id)
+        rules = ", ".join(nudge.rule_ids)
+        log.info("feedback rules=%s clause=%s", rules, nudge.clause)
+        return self.texts.render(language, "feedback-thanks", rule=rules)
 
 
 def percentile(ordered: list[float], p: float) -> float:

@@ -20,8 +20,8 @@ from bot.attentiveness.waits import Attentiveness
 from bot.domain import policy as rules_policy
 from bot.domain.clock import DAY_MS, MINUTE_MS
 from bot.domain.config import PolicyConfig
-from bot.domain.models import IncomingMessage, Platform, Resolution
-from bot.domain.policy import ClauseFindings
+from bot.domain.models import IncomingMessage, Nudge, Platform, Resolution
+from bot.domain.policy import ClauseFindings, Step
 from bot.ops.metrics import Metrics
 from bot.pipeline.nudges import Nudger, audit_entry
 from bot.pipeline.outage import OutageBuffer, Pending
@@ -177,39 +177,64 @@ class Pipeline:
             return Outcome(Status.BUFFERED, clauses=found) if buffered else self._buffer(pending)
         if results is None:
             return Outcome(Status.DUPLICATE, clauses=found)
-        warnings = nudges = 0
-        for group, result in zip(pending.groups, results, strict=True):
-            if result.new:
-                warnings += 1
-                nudges += await self._act(pending, group, result)
-        status = Status.RECORDED if warnings else Status.DUPLICATE
-        return Outcome(status, warnings, nudges, found)
+        new = [(g, r) for g, r in zip(pending.groups, results, strict=True) if r.new]
+        for group, result in new:
+            await self._warn(pending, group, result)
+        nudge, count = self._nudge_for(pending, [(g, r) for g, r in new if r.may_nudge])
+        await self._audit(pending, [g for g, _ in new], nudge)
+        nudges = await self._send(pending, nudge, count) if nudge is not None else 0
+        status = Status.RECORDED if new else Status.DUPLICATE
+        return Outcome(status, len(new), nudges, found)
 
-    async def _act(self, pending: Pending, group: ClauseFindings, result: RecordResult) -> int:
-        """Log the warning, escalate past the threshold, and nudge if the window allows."""
-        message, policy = pending.message, self._policy
+    async def _warn(self, pending: Pending, group: ClauseFindings, result: RecordResult) -> None:
+        """Log a clause's warning, and escalate it past the threshold."""
+        message = pending.message
         log.info(
             "warning platform=%s chat=%s message=%s user=%s clause=%s rules=%s count=%s",
             message.platform, message.chat_id, message.message_id, message.user_id,
             group.clause, ",".join(group.rule_ids), result.count,
             extra=ids(message) | {"clause": group.clause},
         )  # fmt: skip
-        step = rules_policy.step_for(result.count, policy)
-        nudge = self._nudger.build(message, group, step) if result.may_nudge else None
+        if rules_policy.should_escalate(result.count, self._policy):
+            await self._nudger.escalate(message, group, result.count)
+
+    def _nudge_for(
+        self, pending: Pending, nudgeable: list[tuple[ClauseFindings, RecordResult]]
+    ) -> tuple[Nudge | None, int]:
+        """One nudge for the message, naming every clause the window lets us nudge about.
+
+        It speaks of its first clause with that clause's count; a reminder if any clause is
+        past its gentle first nudges.
+        """
+        if not nudgeable:
+            return None, 0
+        (first, result), others = nudgeable[0], nudgeable[1:]
+        steps = {rules_policy.step_for(r.count, self._policy) for _, r in nudgeable}
+        step = Step.REMINDER if Step.REMINDER in steps else Step.GENTLE
+        nudge = self._nudger.build(pending.message, first, step, tuple(g for g, _ in others))
+        return nudge, result.count
+
+    async def _audit(
+        self, pending: Pending, groups: list[ClauseFindings], nudge: Nudge | None
+    ) -> None:
+        """Write the audit trail's line of every new warning, and keep the nudge for its button."""
+        message = pending.message
         try:
-            entry = audit_entry(message, group, pending.accepted_at_ms)
-            await self._store.audit(entry, policy.keep_days, remember=nudge)
-        except RedisError:  # the warning is counted; only its audit line and button are lost
+            for i, group in enumerate(groups):
+                entry = audit_entry(message, group, pending.accepted_at_ms)
+                await self._store.audit(
+                    entry, self._policy.keep_days, remember=nudge if i == 0 else None
+                )
+        except RedisError:  # the warnings are counted; only audit lines and the button are lost
             self._metrics.redis_errors.labels("audit").inc()
             log.warning(
                 "audit unavailable platform=%s message=%s", message.platform, message.message_id
             )
-        if rules_policy.should_escalate(result.count, policy):
-            await self._nudger.escalate(message, group, result.count)
-        if nudge is None:
-            return 0
+
+    async def _send(self, pending: Pending, nudge: Nudge, count: int) -> int:
+        message = pending.message
         try:
-            return await self._nudger.send(nudge, result.count)
+            return await self._nudger.send(nudge, count)
         except RedisError:
             self._metrics.redis_errors.labels("hold").inc()
             log.warning("nudge not held platform=%s user=%s", message.platform, message.user_id)

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot.domain.config import AgencyConfig
-from bot.domain.models import Escalation, IncomingMessage, Nudge
+from bot.domain.models import Escalation, IncomingMessage, Nudge, NudgePart
 from bot.domain.policy import ClauseFindings, Step
 from bot.domain.ports import Delivery, Ports
 from bot.store.records import AuditEntry, HeldNudge
@@ -29,8 +29,14 @@ class Nudger:
     ports: Ports
     texts: Texts
 
-    def build(self, message: IncomingMessage, group: ClauseFindings, step: Step) -> Nudge:
-        """Make the nudge for one clause of one message."""
+    def build(
+        self,
+        message: IncomingMessage,
+        group: ClauseFindings,
+        step: Step,
+        also: tuple[ClauseFindings, ...] = (),
+    ) -> Nudge:
+        """Make the one nudge of a message: its first clause, and every other one it breaks."""
         return Nudge(
             platform=message.platform,
             user_id=message.user_id,
@@ -46,6 +52,10 @@ class Nudger:
             thread_id=message.thread_id,
             business_connection_id=message.business_connection_id,
             token=secrets.token_urlsafe(9),
+            also=tuple(
+                NudgePart(g.clause, g.rule_ids[0], g.label.value, g.words, g.suggestion)
+                for g in also
+            ),
         )
 
     def render(self, nudge: Nudge, count: int) -> str:
@@ -57,7 +67,7 @@ class Nudger:
             if nudge.suggestion
             else ""
         )
-        return self.texts.render(
+        text = self.texts.render(
             lang,
             "nudge-gentle" if nudge.step == Step.GENTLE else "nudge-reminder",
             clause=nudge.clause,
@@ -67,6 +77,23 @@ class Nudger:
             better=better,
             count=count,
             days=self.config.policy.count_window_days,
+        )
+        return "\n".join([text, *(self._also(lang, part) for part in nudge.also)])
+
+    def _also(self, lang: str, part: NudgePart) -> str:
+        clause = self.ruleset.clause(part.clause)
+        better = (
+            self.texts.render(lang, "better-wording", suggestion=part.suggestion)
+            if part.suggestion
+            else ""
+        )
+        return self.texts.render(
+            lang,
+            "nudge-also",
+            clause=part.clause,
+            title=clause.title if clause else "",
+            words=", ".join(f"«{w}»" for w in part.words),
+            better=better,
         )
 
     async def send(self, nudge: Nudge, count: int) -> int:

@@ -176,13 +176,14 @@ class RedisStore:
         await self.redis.set(key, encode_nudge(nudge), ex=NUDGE_TTL_S)
 
     async def record_feedback(self, token: str) -> Nudge | None:
-        """Count «это не нарушение» against the nudge's rule, once per nudge."""
+        """Count «это не нарушение» against the nudge's rules, once per nudge."""
         raw = await self.redis.getdel(self.keys.nudge_token(token))
         if raw is None:
             return None
         nudge = decode_nudge(raw)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hincrby(self.keys.feedback, nudge.rule_id, 1)
+            for rule_id in nudge.rule_ids:  # one button for every clause the nudge named
+                pipe.hincrby(self.keys.feedback, rule_id, 1)
             pipe.expire(self.keys.feedback, STATE_TTL_S)
             await pipe.execute()
         return nudge

@@ -317,3 +317,19 @@ async def test_a_flush_cancelled_midway_keeps_the_message(
     assert await core.pipeline.flush() == 1
     assert not core.outage
     assert len(notifier.sent) == 1
+
+
+async def test_issue_11_a_message_breaking_two_clauses_brings_one_nudge_naming_both(
+    build: Build, say: Say, ids: str, store: RedisStore
+) -> None:
+    core, notifier, _ = build()
+    outcome = await core.pipeline.handle(say("ты чё, пиздец же, скинь макет", event=f"e{ids}"))
+    assert outcome.warnings == 2  # counted per clause
+    assert outcome.nudges == 1
+    [(nudge, text, button)] = notifier.sent  # one private message, one button
+    assert {nudge.clause, *(part.clause for part in nudge.also)} == {3, 6}
+    assert "/code 3" in text and "/code 6" in text
+    assert "«пиздец»" in text and "«ты»" in text
+    assert button == "Это не нарушение"
+    await core.commands.feedback(nudge.token, "ru")
+    assert set(await store.feedback_counts()) >= set(nudge.rule_ids)

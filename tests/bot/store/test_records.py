@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain.models import Nudge, Platform
+from bot.domain.models import Nudge, NudgePart, Platform
 from bot.store import records
 from bot.store.records import Answer, AuditEntry, Binding, HeldNudge, Wait
 
@@ -18,6 +18,7 @@ NUDGE = Nudge(
     clause=3, rule_id="fam-you", label="familiarity", words=("ты", "скинь"),
     suggestion="Вы", step="reminder", language="en", thread_id="1699999999.000001",
     business_connection_id="bc-1", token="tok-1", direct=True,
+    also=(NudgePart(6, "rude-mat-khuy", "rudeness", ("х*й",), "без мата"),),
 )  # fmt: skip
 WAIT = Wait(
     wid="telegram:-100:7", platform=Platform.TELEGRAM, chat_id="-100", thread_id="7",
