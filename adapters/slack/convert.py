@@ -120,7 +120,12 @@ def to_command(payload: Mapping[str, Any], default_language: str) -> CommandCall
     if name == "code" and first in {"stats", "help"}:
         name, argument = first, ""
     language = language_of(argument) if any(c.isalpha() for c in argument) else default_language
-    return CommandCall(Platform.SLACK, str(payload.get("user_id") or ""), name, argument, language)
+    # A command typed in a channel carries it (a DM's id starts with D): /check knows whose it is.
+    channel = str(payload.get("channel_id") or "")
+    chat_id = channel if channel and not channel.startswith("D") else None
+    return CommandCall(
+        Platform.SLACK, str(payload.get("user_id") or ""), name, argument, language, chat_id
+    )
 
 
 def feedback_value(nudge: Nudge) -> str:

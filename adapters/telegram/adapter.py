@@ -98,9 +98,11 @@ class Handlers:
         argument = command.args or ""
         if command.command == "check":
             argument = extract_check_text(command.args, message)
+        group = message.chat.type != ChatType.PRIVATE
         call = CommandCall(
             Platform.TELEGRAM, str(author.id), command.command, argument,
             language_of_user(author.language_code),
+            chat_id=str(message.chat.id) if group else None,  # /check knows whose chat it is
         )  # fmt: skip
         log.info("command name=%s user=%s chat=%s", command.command, author.id, message.chat.id)
         for reply in await self.commands.run(call):

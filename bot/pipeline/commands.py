@@ -24,6 +24,7 @@ from rules import ChatKind, CheckContext, Checker, RuleSet
 log = logging.getLogger("bot.commands")
 STATS_WEEKS = 4
 _BIND_KINDS = ("client", "internal", "ignore")
+_LONGEST_NAME = 60  # «/check Ромашка: …» names a client before the colon
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class CommandCall:
     name: str  # without the slash: "code", "check", …
     argument: str = ""
     language: str = "ru"
+    chat_id: str | None = None  # the chat the command was typed in, when not the bot's own
 
 
 @dataclass(kw_only=True, slots=True)
@@ -108,18 +110,26 @@ class Commands:
         ]
 
     async def check(self, command: CommandCall) -> list[str]:
-        """Check a draft as if it were sent to a client; rate-limited per user."""
-        text = command.argument.strip()
+        """Check a draft as if it were sent to a client; rate-limited per user.
+
+        The draft is checked for the client whose chat the command was typed in, or for the
+        client it names first («/check Ромашка: …»), so another client's details are found too.
+        Likely findings of the learned layer come marked «возможно».
+        """
+        client, text = await self._client_of_check(command)
         lang = language_of(text) if text else command.language
         if not text:
             return [self.texts.render(lang, "check-empty")]
         per_minute = self.config.policy.check_per_minute
         if not await self.store.allow_check(command.platform.value, command.user_id, per_minute):
             return [self.texts.render(lang, "check-limited")]
-        findings = self.checker.check(text, CheckContext(ChatKind.CLIENT, None))
+        context = CheckContext(ChatKind.CLIENT, client)
+        findings = self.checker.check(text, context, tentative=True)
         if not findings:
             return [self.texts.render(lang, "check-clean")]
         lines = [self.texts.render(lang, "check-header", count=len(findings))]
+        if client is not None:
+            lines.append(self.texts.render(lang, "check-for-client", client=client))
         for f in findings:
             clause = self.ruleset.clause(f.clause)
             better = (
@@ -130,7 +140,7 @@ class Commands:
             lines.append(
                 self.texts.render(
                     lang,
-                    "check-line",
+                    "check-line-maybe" if f.tentative else "check-line",
                     clause=f.clause,
                     title=clause.title if clause else "",
                     excerpt=f.excerpt,
@@ -140,6 +150,18 @@ class Commands:
                 )
             )
         return ["\n".join(lines)]
+
+    async def _client_of_check(self, command: CommandCall) -> tuple[str | None, str]:
+        """Return the client a draft is for, and the draft without the client's name."""
+        text = command.argument.strip()
+        named, colon, rest = text.partition(":")
+        if colon and len(named) <= _LONGEST_NAME:
+            client = self.config.client_named(named.strip())
+            if client is not None:
+                return client.name, rest.strip()
+        if command.chat_id is None:
+            return None, text
+        return await self.resolver.client_of_chat(command.platform.value, command.chat_id), text
 
     async def stats(self, command: CommandCall) -> list[str]:
         """Counts per clause, chat and week, and false-alarm feedback; admins only, no texts."""

@@ -148,6 +148,16 @@ class Resolver:
             staff = await self._remembered_staff(key)
         return Resolution(chat.kind, chat.client, staff, chat.responsible)
 
+    async def client_of_chat(self, platform: str, chat_id: str) -> str | None:
+        """Return the client whose chat this is, by the config or a binding; None otherwise."""
+        configured = self._chats.get((platform, chat_id))
+        if configured is not None:
+            return configured.client if configured.kind is ChatKind.CLIENT else None
+        bound = await self._binding(platform, chat_id)
+        if bound is not None and _kind(bound.kind) is ChatKind.CLIENT:
+            return bound.client
+        return None
+
     async def is_known_chat(self, platform: str, chat_id: str) -> bool:
         """Tell whether the config lists the chat or an admin has bound it."""
         if (platform, chat_id) in self._chats:

@@ -160,3 +160,19 @@ def nudge(token: str, rule_id: str) -> Nudge:
         rule_id=rule_id, label="rudeness", words=("пиздец",), suggestion=None, step="gentle",
         token=token,
     )  # fmt: skip
+
+
+async def test_issue_11_check_knows_the_chat_it_was_typed_in(commands: Commands, ids: str) -> None:
+    leak = "Лисичкин в этом году урезал бюджет вдвое"
+    assert "не нашлось" in await ask(commands, f"2{ids}", "check", leak)  # whose chat? unknown
+    in_chat = await ask(commands, f"2{ids}", "check", leak, chat_id=f"-100{ids}")
+    assert "п. 4" in in_chat and "Ромашка" in in_chat
+    named = await ask(commands, f"2{ids}", "check", f"Ромашка: {leak}")
+    assert "п. 4" in named
+    internal = await ask(commands, f"2{ids}", "check", leak, chat_id=f"-200{ids}")
+    assert "не нашлось" in internal  # an internal chat has no client of its own
+
+
+async def test_check_shows_likely_findings_as_possible(commands: Commands, ids: str) -> None:
+    text = await ask(commands, f"2{ids}", "check", "Денис на больничном, у него что-то с сердцем.")
+    assert "возможно, п. 4" in text
