@@ -9,7 +9,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.domain.config import AgencyConfig, ConfigError, load_config
@@ -204,13 +204,21 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_bench(args: argparse.Namespace) -> int:
-    from bot.measure.bench import bench_checker, default_corpus  # noqa: PLC0415
+    from bot.measure.bench import PEER, bench_checker, bench_peer, default_corpus  # noqa: PLC0415
 
     chat = ChatKind(args.chat) if args.chat else None
     corpus = args.corpus or default_corpus()
     checker = build_checker()
     figures = bench_checker(checker, corpus, chat, args.seconds)
-    result: dict[str, dict[str, float | int]] = {"checker": figures.as_dict()}
+    result: dict[str, Mapping[str, float | int | str]] = {"checker": figures.as_dict()}
+    peer = bench_peer(corpus, args.seconds)
+    if peer is not None:
+        ratio = figures.messages_per_second / peer
+        result["peer"] = {
+            "name": PEER,
+            "messages_per_second": round(peer, 1),
+            "ratio": round(ratio, 2),
+        }
     if args.pipeline:
         result["pipeline"] = asyncio.run(_bench_pipeline(checker, corpus, args))
     if args.json:
@@ -222,6 +230,12 @@ def _run_bench(args: argparse.Namespace) -> int:
             f"{c['cold_messages_per_second']:,.0f} msg/s cold, "
             f"p50 {c['p50_ms']:.3f} ms, p99 {c['p99_ms']:.3f} ms over {c['messages']} messages"
         )
+        if "peer" in result:
+            peer_figures = result["peer"]
+            _say(
+                f"{PEER}: {peer_figures['messages_per_second']:,.0f} msg/s steady;"
+                f" kodeks is {peer_figures['ratio']:.1f}× as fast"
+            )
         if "pipeline" in result:
             p = result["pipeline"]
             _say(

@@ -85,6 +85,31 @@ def bench_checker(
     )
 
 
+PEER = "python-obscene-words-filter"
+
+
+def bench_peer(folder: Path, seconds: float = DEFAULT_SECONDS) -> float | None:
+    """Time the PyPI peer, python-obscene-words-filter, on the same corpus, in steady state.
+
+    Its documented use, `mask_bad_words`, after one warm-up pass. None when it is not installed
+    (it is a development dependency, for this comparison only).
+    """
+    try:
+        from obscene_words_filter.default import get_default_filter  # noqa: PLC0415
+    except ImportError:
+        return None
+    peer = get_default_filter()
+    texts = [line.text for line in read_corpus(folder)]
+    for text in texts:
+        peer.mask_bad_words(text)
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for text in texts:
+            peer.mask_bad_words(text)
+        done += len(texts)
+    return done / (time.perf_counter() - started)
+
+
 def _context(line: CorpusLine, chat: ChatKind | None) -> CheckContext:
     if chat is None:
         return CheckContext(line.chat, line.client)
