@@ -9,6 +9,7 @@ and the operator's HTTP endpoints.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 
@@ -30,10 +31,14 @@ async def connect_core(settings: Settings, router: PlatformRouter) -> Core:
     url = settings.redis_url.get_secret_value() if settings.redis_url else None
     store = RedisStore.from_url(url)
     await _wait_for_redis(store)
-    return build_core(
+    core = build_core(
         config=config, checker=build_checker(config.registry()), store=store,
         ports=router.as_ports(), max_text_chars=settings.max_text_chars,
     )  # fmt: skip
+    # What start-up built (rules, dictionaries, the learned layer's table) lives as long as the
+    # process: out of the collector's sight, it is not walked again on every full collection.
+    gc.freeze()
+    return core
 
 
 async def _wait_for_redis(store: RedisStore) -> None:
