@@ -74,6 +74,8 @@ class ClientIndex:
 
     def mentions(self, tokens: list[Token], original: str) -> list[Mention]:
         """Return the clients named in the tokens: written as names, or by a derived word."""
+        if not self.clients:
+            return []
         found = self._named(tokens, original)
         named = {m.first for m in found}
         found.extend(m for m in self.derived(tokens, original) if m.first not in named)

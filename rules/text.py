@@ -374,11 +374,16 @@ _CHUNK = re.compile(r"\S{3,40}")
 _PUNCTUATION = "«»\"'“”„,.:;!?"
 # A sign between two letters, a drawn letter before one, a word opened by one letter and a
 # hyphen, or Latin and Cyrillic letters side by side: a message without any has no candidate.
+# Every alternative opens with a sign, so the engine skips letters at C speed; the letters
+# around a sign are looked at behind and ahead. Two alphabets side by side are looked for apart,
+# and only in a message that has both.
 _DISGUISE_HINT = re.compile(
-    r"[^\W\d_](?:[|/\\!1€¥©$@*#%]+|\.\.+|…)[^\W\d_]"
-    r"|(?:}{|\]\[|\)\(|><|\|/\||\|\\\||\|<|\|-\||/\\|3[.,]14|π)[^\W\d_]"
-    r"|(?<![^\W\d_])[^\W\d_][-_][^\W\d_]|[a-z][а-яі]|[а-яі][a-z]|[а-я]@"
+    r"(?<=[^\W\d_])(?:[|/\\!1€¥©$@*#%]+|\.\.+|…)(?=[^\W\d_])"
+    r"|(?:}{|\]\[|\)\(|><|\|/\||\|\\\||\|<|\|-\||/\\|3[.,]14|π)(?=[^\W\d_])"
+    r"|(?<![^\W_][^\W\d_])(?<=[^\W\d_])[-_](?=[^\W\d_])|(?<=[а-я])@"
 )
+_MIXED_SCRIPTS = re.compile(r"[a-z](?=[а-яі])|[а-яі](?=[a-z])")
+_SIGN = re.compile(r"[|/\\!1€¥©$@*#%…π}{\[\]<>()_-]|\.\.|3[.,]14")
 _LATIN_SIGNS = re.compile(r"(?<=[a-z])[0-9!|@$а-яі]|[0-9!|@$а-яі](?=[a-z])")
 _LATIN_EDGES = "«»\"'“”„,.:;!?()[]{}<>/\\-_"
 _LATIN_CANDIDATE = re.compile(r"[a-z][a-z*#%]*[a-z]\Z")
@@ -392,8 +397,10 @@ def disguised_words(normalized: Normalized) -> list[Token]:
     """
     text = normalized.text
     found: list[Token] = []
-    if not _DISGUISE_HINT.search(text):
-        return found  # most messages: no sign inside a word, nothing drawn
+    if not _has_drawn_sign(text) and not (
+        _LATIN_LETTER.search(text) and _HAS_CYRILLIC.search(text) and _MIXED_SCRIPTS.search(text)
+    ):
+        return found  # most messages: no sign inside a word, one alphabet a word
     for match in _CHUNK.finditer(text):
         start, end = match.span()
         chunk = match.group()
@@ -412,6 +419,18 @@ def disguised_words(normalized: Normalized) -> list[Token]:
             if word is not None and word not in known:
                 found.append(Token(word, start, end, *normalized.span(start, end)))
     return found
+
+
+def _has_drawn_sign(text: str) -> bool:
+    """Tell whether a sign stands inside a word or draws a letter, looking only around signs.
+
+    A plain class of signs is found at C speed; the test of the letters around one (which needs
+    look-behinds, slow over a whole text) runs on a few characters around each sign found.
+    """
+    for match in _SIGN.finditer(text):
+        if _DISGUISE_HINT.search(text, max(0, match.start() - 2), match.end() + 6):
+            return True
+    return False
 
 
 def _undraw(chunk: str) -> list[str | None]:
