@@ -52,7 +52,7 @@ class RootRules:
     trigger: re.Pattern[str]
     rules: tuple[RootRule, ...]
     lexicon: dict[str, tuple[tuple[str, Rule], ...]]  # first letter → (form, rule), for masks
-    everything: tuple[tuple[str, Rule], ...] = ()  # every (form, rule), for «*уй»
+    by_last: dict[str, tuple[tuple[str, Rule], ...]] = field(default_factory=dict)  # «*уй»
     is_known: Callable[[str], bool] = lambda word: True  # the dictionary has the word
     forms: frozenset[str] = frozenset()  # every inflected form of the rules' `forms`
     _cache: dict[str, RootRule | None] = field(default_factory=dict)
@@ -134,9 +134,13 @@ def _compile_group(rules: list[Rule], morph: Morph) -> RootRules:
                 lexicon.setdefault(form[:1], []).append((form, rule))
     trigger = alternation([p for rule in rules for p in rule.patterns]) or re.compile("(?!)")
     frozen = {first: tuple(pairs) for first, pairs in lexicon.items()}
-    everything = tuple(pair for pairs in frozen.values() for pair in pairs)
+    everything = [pair for pairs in frozen.values() for pair in pairs]
+    by_last: dict[str, list[tuple[str, Rule]]] = {}
+    for form, rule in everything:
+        by_last.setdefault(form[-1:], []).append((form, rule))
+    last = {letter: tuple(pairs) for letter, pairs in by_last.items()}
     forms = frozenset(form for form, _ in everything)
-    return RootRules(trigger, tuple(compiled), frozen, everything, morph.is_known, forms)
+    return RootRules(trigger, tuple(compiled), frozen, last, morph.is_known, forms)
 
 
 @lru_cache(maxsize=4096)
@@ -154,7 +158,11 @@ def _masked_lookup(roots: RootRules, word: str) -> Rule | None:
         return None
     regex = _mask_regex(word)
     first = word[:1]
-    for form, rule in roots.everything if first in MASKS else roots.lexicon.get(first, ()):
+    if first in MASKS:  # «*уй»: the forms that end as the word does
+        candidates = roots.by_last.get(word[-1:], ())
+    else:
+        candidates = roots.lexicon.get(first, ())
+    for form, rule in candidates:
         if regex.fullmatch(form):
             return rule
     return None
@@ -166,7 +174,7 @@ def _enough_letters(word: str) -> bool:
     Two letters at least; or, by the writing convention for мат, one of the initials of its four
     roots before a mask of two signs or more: «х**», «п***», «б**», «е**». «т**» is no word.
     """
-    letters = len(_MASK_RUN.sub("", word))
+    letters = sum(1 for ch in word if ch.isalpha())
     if letters >= 2:
         return True
     return letters == 1 and word[0] in _MAT_INITIALS and len(word) >= 3

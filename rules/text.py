@@ -55,7 +55,9 @@ MASKS = "*#%$"
 _MASK_CHARS = re.compile(r"[*#%$]")
 
 # A word: letters and digits, with mask or look-alike signs inside or at its end.
-_WORD = re.compile(r"[*#$%]{0,3}[^\W_]+(?:[@*#$%]+[^\W_]*)*")
+# A mask may open a word only as «*» or «$» before a letter («*уй», «$ука»): «#» opens hashtags
+# and numbers («#1234»), «%» follows figures.
+_WORD = re.compile(r"(?:[*$]{1,3}(?=[^\W\d_]))?[^\W_]+(?:[@*#$%]+[^\W_]*)*")
 # Short fragments of a word written apart: «х.у.й», «ху ё вая», «f-u-c-k».
 _FRAGMENTS = re.compile(
     r"(?<![^\W_])[^\W\d_]{1,3}(?:[\s.\-_,·|/\\]{1,2}[^\W\d_]{1,3}){1,8}(?![^\W_])"
