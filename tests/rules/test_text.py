@@ -168,7 +168,7 @@ def test_markup_blanking_is_linear(text: str) -> None:
 def test_numbers_and_hashtags_are_no_masked_words() -> None:
     # «#1234» numbers a message, «#акция» is a hashtag: a mask opens a word only as «*» or «$»
     # before a letter («*уй», «$ука»), or every number would be looked up as disguised мат.
-    tokens = tokenize(normalize("#1234 #акция 50% *уй $ука"))
+    tokens = tokenize(normalize("#1234 #акция *уй $ука"))
     assert [(t.norm, t.masked) for t in tokens] == [
-        ("1234", False), ("акция", False), ("50", False), ("*уй", True), ("$ука", True),
+        ("1234", False), ("акция", False), ("*уй", True), ("$ука", True),
     ]  # fmt: skip
