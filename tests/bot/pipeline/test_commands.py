@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import UTC, datetime
@@ -16,7 +17,8 @@ from bot.domain.models import IncomingMessage, Nudge, Platform
 from bot.pipeline.commands import CommandCall, Commands
 from bot.store.records import Binding
 from bot.store.redis_store import RedisStore
-from rules import Checker
+from rules import Checker, Label
+from rules.learned import LabelModel, LearnedModel
 from tests.support.bots import RUDE, agency, core_on
 
 
@@ -174,5 +176,13 @@ async def test_issue_11_check_knows_the_chat_it_was_typed_in(commands: Commands,
 
 
 async def test_check_shows_likely_findings_as_possible(commands: Commands, ids: str) -> None:
-    text = await ask(commands, f"2{ids}", "check", "Денис на больничном, у него что-то с сердцем.")
-    assert "возможно, п. 4" in text
+    # A learned layer of one weight: likely, not sure, so `/check` says «возможно» and a nudge
+    # would not be sent.
+    weights = {"w:больничный": 0.5}
+    model = LearnedModel({Label.CONFIDENTIALITY: LabelModel(0.0, weights, sure=0.99, maybe=0.5)})
+    checker = commands.checker.with_clients(commands.checker.clients.clients)
+    checker.learned = model
+    text = await ask(
+        dataclasses.replace(commands, checker=checker), f"2{ids}", "check", "Денис на больничном"
+    )
+    assert "возможно, п. 4" in text and "«больничном»" in text
