@@ -9,8 +9,10 @@ and the operator's HTTP endpoints.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import signal
 from collections.abc import Callable
 
 from bot.core import Core, build_core
@@ -73,8 +75,18 @@ def platform_adapters(
     return adapters
 
 
+class Stopped(Exception):
+    """SIGTERM or SIGINT arrived: the task group stops every platform and background task."""
+
+
 async def run(settings: Settings) -> None:
-    """Run the bot on every configured platform until cancelled."""
+    """Run the bot on every configured platform until SIGTERM or SIGINT, then stop cleanly.
+
+    Systemd, Docker and Kubernetes stop a service with SIGTERM. The platforms, the flusher and
+    the scheduler run in one `asyncio.TaskGroup`: a signal, or any of them failing, cancels the
+    rest (an adapter's own `finally` stops its intake), and no exception is lost. Then what waited
+    for Redis is flushed and the connections are closed, within `KODEKS_SHUTDOWN_TIMEOUT`.
+    """
     router = PlatformRouter()
     core = await connect_core(settings, router)
     adapters = platform_adapters(settings, core, router)
@@ -82,18 +94,49 @@ async def run(settings: Settings) -> None:
         await core.store.close()
         msg = "no platform is configured: set KODEKS_TELEGRAM__TOKEN or KODEKS_SLACK__BOT_TOKEN"
         raise RuntimeError(msg)
-    flusher = asyncio.create_task(flush_forever(core))
-    scheduler = asyncio.create_task(core.scheduler.run())
+    stop = _stop_on_signals()
     health = None
     try:
         health = await start_health(settings, core, adapters)
-        await asyncio.gather(*(adapter.run() for adapter in adapters))
+        async with asyncio.TaskGroup() as group:
+            for adapter in adapters:
+                group.create_task(adapter.run(), name=f"platform-{adapter.platform.value}")
+            group.create_task(flush_forever(core), name="flusher")
+            group.create_task(core.scheduler.run(), name="scheduler")
+            group.create_task(_until(stop), name="signals")
+    except* Stopped:
+        log.info("stopping: a signal arrived")
     finally:
-        flusher.cancel()
-        scheduler.cancel()
-        if health is not None:
-            await health.stop()
-        await core.pipeline.flush()
+        await _close(core, health, settings.shutdown_timeout)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """Set an event on SIGTERM and SIGINT (where the platform lets the loop handle signals)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
+            loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def _until(stop: asyncio.Event) -> None:
+    await stop.wait()
+    raise Stopped
+
+
+async def _close(core: Core, health: HealthServer | None, timeout: float) -> None:
+    """Flush what waited for Redis, stop serving health, close Redis: bounded in time."""
+    try:
+        async with asyncio.timeout(timeout):
+            if health is not None:
+                await health.stop()
+            await core.pipeline.flush()
+    except TimeoutError:
+        log.error(
+            "shutdown took longer than %ss; findings still buffered: %s", timeout, len(core.outage)
+        )
+    finally:
         await core.store.close()
 
 

@@ -16,6 +16,7 @@ from bot.domain.config import AgencyConfig, ConfigError, load_config
 from rules import ChatKind, CheckContext, Checker, Finding, RulesError, build_checker
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_FAILED = 1  # `kodeks run`: a platform failed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -315,4 +316,8 @@ def _run_bot(args: argparse.Namespace) -> int:
     except RuntimeError as error:
         sys.stderr.write(f"kodeks: {error}\n")
         return EXIT_USAGE
+    except ExceptionGroup as failures:  # a platform failed: the others were stopped cleanly
+        for failure in failures.exceptions:
+            sys.stderr.write(f"kodeks: {type(failure).__name__}: {failure}\n")
+        return EXIT_FAILED
     return EXIT_CLEAN

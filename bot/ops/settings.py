@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # Longer texts are checked on their first characters only, with a log line of ids.
     max_text_chars: int = Field(default=16_384, ge=256)
+    # On SIGTERM or SIGINT: how long stopping may take (flush, close) before the process exits.
+    shutdown_timeout: float = Field(default=10.0, gt=0, le=300)
     metrics: MetricsSettings = MetricsSettings()
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
