@@ -49,20 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_quality(commands)
 
-    bench = commands.add_parser("bench", help="measure the checker's speed")
-    bench.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")
-    _add_chat(bench)
-    bench.add_argument("--json", action="store_true", help="print one JSON object")
-    bench.add_argument("--seconds", type=float, default=3.0, help="steady-state time to measure")
-    bench.add_argument(
-        "--no-pipeline", dest="pipeline", action="store_false", help="time the checker only"
-    )
-    bench.add_argument("--messages", type=int, default=20_000, help="messages for the pipeline")
-    bench.add_argument("--in-flight", type=int, default=64, help="concurrent handle() calls")
-    bench.add_argument(
-        "--rate", type=float, default=3000.0, help="arrivals per second for the latency run"
-    )
-    bench.set_defaults(run=_run_bench, chat=None)
+    _add_bench(commands)
     scan = commands.add_parser("scan", help="audit a Telegram or Slack export, with a report")
     scan.add_argument("export", type=Path, help="Telegram result.json (or its folder), Slack zip")
     scan.add_argument("--config", type=Path, help="agency.toml: clients, chats and staff")
@@ -81,6 +68,29 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--days", type=int, default=90, help="how far back (default 90 days)")
     export.set_defaults(run=_run_audit_export)
     return parser
+
+
+def _add_bench(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `bench`: the checker's and the pipeline's speed, and the PyPI peer's."""
+    bench = commands.add_parser("bench", help="measure the checker's speed")
+    bench.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")
+    _add_chat(bench)
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--seconds", type=float, default=3.0, help="steady-state time to measure")
+    bench.add_argument(
+        "--no-pipeline", dest="pipeline", action="store_false", help="time the checker only"
+    )
+    bench.add_argument("--messages", type=int, default=20_000, help="messages for the pipeline")
+    bench.add_argument("--in-flight", type=int, default=64, help="concurrent handle() calls")
+    bench.add_argument(
+        "--rate", type=float, default=3000.0, help="arrivals per second for the latency run"
+    )
+    bench.add_argument(
+        "--allow-dirty", action="store_true",
+        help="run on a Redis database that already holds kodeks data (the bench's keys have a"
+        " prefix of their own and are removed at the end)",
+    )  # fmt: skip
+    bench.set_defaults(run=_run_bench, chat=None)
 
 
 def _add_quality(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -250,20 +260,35 @@ def _run_bench(args: argparse.Namespace) -> int:
 async def _bench_pipeline(
     checker: Checker, corpus: Path, args: argparse.Namespace
 ) -> dict[str, float | int]:
-    from bot.measure.bench import bench_pipeline, pipeline_report  # noqa: PLC0415
+    from bot.measure.bench import (  # noqa: PLC0415
+        BENCH_PREFIX,
+        bench_pipeline,
+        holds_kodeks_data,
+        pipeline_report,
+        remove_bench_keys,
+    )
     from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.store.keys import Keys  # noqa: PLC0415
     from bot.store.redis_store import RedisStore  # noqa: PLC0415
 
     url = Settings().redis_url
-    store = RedisStore.from_url(url.get_secret_value() if url else None)
+    # The bench's keys live under a prefix of their own and go when it ends: it never writes
+    # findings into the audit trail or the counts of the bot that shares this Redis.
+    store = RedisStore.from_url(url.get_secret_value() if url else None, keys=Keys(BENCH_PREFIX))
     try:
+        if not store.embedded and not args.allow_dirty and await holds_kodeks_data(store):
+            msg = (
+                "this Redis database already holds kodeks data (a running bot's?): point"
+                " KODEKS_REDIS_URL at an empty database, or pass --allow-dirty"
+            )
+            raise ValueError(msg)
         capacity = await bench_pipeline(checker, store, corpus, args.messages, args.in_flight)
-        if store.embedded:
-            await store.redis.flushall()  # the in-process store holds every key in this process
+        await remove_bench_keys(store)
         paced = await bench_pipeline(
             checker, store, corpus, args.messages, args.in_flight, args.rate
         )
     finally:
+        await remove_bench_keys(store)
         await store.close()
     return pipeline_report(capacity, paced, args.rate)
 

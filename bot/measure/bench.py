@@ -23,6 +23,7 @@ from bot.domain.config import AgencyConfig, load_config
 from bot.domain.models import Escalation, IncomingMessage, Nudge, Platform
 from bot.domain.ports import Delivery, Ports
 from bot.measure.evaluate import CorpusLine, corpus_checker, read_corpus
+from bot.store.keys import PREFIX
 from bot.store.redis_store import RedisStore
 from rules import ChatKind, CheckContext, Checker
 
@@ -88,6 +89,22 @@ def bench_checker(
 
 
 PEER = "python-obscene-words-filter"
+BENCH_PREFIX = "kodeks-bench"  # the bench's keys, never the bot's (`kodeks:`)
+
+
+async def holds_kodeks_data(store: RedisStore) -> bool:
+    """Tell whether the store's database already holds a bot's keys."""
+    async for _ in store.redis.scan_iter(match=f"{PREFIX}:*", count=100):
+        return True
+    return False
+
+
+async def remove_bench_keys(store: RedisStore) -> int:
+    """Remove every key the bench wrote (its own prefix); return how many."""
+    removed = 0
+    async for key in store.redis.scan_iter(match=f"{store.keys.prefix}:*", count=500):
+        removed += await store.redis.delete(key)
+    return removed
 
 
 def bench_peer(folder: Path, seconds: float = DEFAULT_SECONDS) -> float | None:

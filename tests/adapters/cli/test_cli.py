@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 
 from adapters.cli.main import main
 from tests.support import DATA
+from tests.support.redis_server import RedisServer
 
 CORPUS = DATA / "corpus"
 CONFIG = str(CORPUS / "agency.toml")
@@ -102,3 +104,23 @@ def test_check_does_not_import_the_platforms() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_issue_13_bench_never_touches_a_bots_data(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        client = redis.Redis.from_url(server.url)
+        client.set("kodeks:{telegram:1}:warn:6", "a bot's count")
+        monkeypatch.setenv("KODEKS_REDIS_URL", server.url)
+        bench = ["bench", "--corpus", str(CORPUS), "--seconds", "0.05", "--messages", "200"]
+        assert main([*bench, "--json"]) == 2
+        assert "already holds kodeks data" in capsys.readouterr().err
+        assert main([*bench, "--json", "--allow-dirty"]) == 0
+        assert json.loads(capsys.readouterr().out)["pipeline"]["messages"] == 200
+        assert [k.decode() for k in client.scan_iter()] == ["kodeks:{telegram:1}:warn:6"]
+    finally:
+        server.stop()
