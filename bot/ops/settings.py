@@ -11,11 +11,14 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER = "change-me"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A refused value is never echoed: pydantic quotes the input (`input_value='…'`) in its errors,
+# and the input may be a token, a signing secret or a Redis URL with its password.
+_NO_ECHO = ConfigDict(hide_input_in_errors=True)
 
 
 def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
@@ -33,6 +36,8 @@ class TelegramSettings(BaseModel):
     Without one, the local listening address is registered, which only a self-hosted Bot API
     server on the same network can reach.
     """
+
+    model_config = _NO_ECHO
 
     token: SecretStr | None = None
     mode: Literal["polling", "webhook"] = "polling"
@@ -58,6 +63,8 @@ class TelegramSettings(BaseModel):
 class SlackSettings(BaseModel):
     """Slack wiring: tokens, the signing secret, Socket Mode or HTTP, and the Web API address."""
 
+    model_config = _NO_ECHO
+
     bot_token: SecretStr | None = None  # xoxb-…
     app_token: SecretStr | None = None  # xapp-…, Socket Mode only
     signing_secret: SecretStr | None = None  # HTTP mode only
@@ -77,6 +84,8 @@ class MetricsSettings(BaseModel):
     Loopback by default: metrics name chats and users by id, so expose them only to the scraper.
     """
 
+    model_config = _NO_ECHO
+
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=9108, ge=0, le=65535)  # 0: any free port
@@ -91,6 +100,7 @@ class Settings(BaseSettings):
         env_ignore_empty=True,
         env_file=".env",
         extra="ignore",
+        hide_input_in_errors=True,  # never echo a refused secret
     )
 
     redis_url: SecretStr | None = None

@@ -1,0 +1,60 @@
+"""Settings: what the environment may hold, and that a refused value is never echoed back.
+
+A refused setting's error goes to standard error and into the journal of whatever runs the
+service; pydantic quotes the input by default, and the input may be a secret.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from bot.ops.settings import Settings
+
+SECRET = "xoxb-4242-very-secret-token-value"
+
+
+def _refused(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> str:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"KODEKS_TELEGRAM__WEBHOOK_SECRET": f"{SECRET} with spaces"},
+        {"KODEKS_TELEGRAM__TOKEN": f"change-me-{SECRET}"},
+        {"KODEKS_SLACK__SIGNING_SECRET": f"change-me-{SECRET}"},
+        {"KODEKS_SLACK__BOT_TOKEN": f"{SECRET}", "KODEKS_SLACK__PORT": f"{SECRET}"},
+        {"KODEKS_TELEGRAM": f'{{"token": "{SECRET}", "webhook_port": "{SECRET}"}}'},
+        {"KODEKS_REDIS_URL": f"redis://:{SECRET}@host/0", "KODEKS_MAX_TEXT_CHARS": SECRET},
+    ],
+    ids=["webhook-secret", "telegram-token", "signing-secret", "slack-port", "nested-json", "url"],
+)
+def test_a_refused_setting_names_the_field_but_never_its_value(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    message = _refused(monkeypatch, env)
+
+    assert "very-secret" not in message
+    assert "validation error" in message  # still says what is wrong, and where
+
+
+def test_the_field_in_error_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = _refused(monkeypatch, {"KODEKS_SLACK__PORT": "not-a-port"})
+
+    assert "slack.port" in message
+    assert "not-a-port" not in message
+
+
+def test_good_settings_keep_their_secrets_wrapped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KODEKS_SLACK__BOT_TOKEN", SECRET)
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+
+    assert settings.slack.bot_token is not None
+    assert settings.slack.bot_token.get_secret_value() == SECRET
+    assert SECRET not in repr(settings)
