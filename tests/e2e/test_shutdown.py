@@ -8,11 +8,13 @@ accepted counted in Redis (our own `redis-server`, `appendfsync always`).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 from pathlib import Path
 
+import pytest
 import redis
 
 from tests.support.bots import RUDE
@@ -27,6 +29,7 @@ from tests.support.slack import (
 )
 
 STOP_WITHIN_S = 15
+FORGED = "Подделка: этот клиент вообще ничего не понимает в рекламе"
 
 
 async def _serving(port: int, process: asyncio.subprocess.Process) -> None:
@@ -43,8 +46,9 @@ async def _serving(port: int, process: asyncio.subprocess.Process) -> None:
     raise AssertionError("kodeks run never listened")
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 async def test_sigterm_stops_the_bot_cleanly_and_keeps_what_it_counted(
-    fake: FakeSlack, tmp_path: Path
+    fake: FakeSlack, tmp_path: Path, log_format: str
 ) -> None:
     server = RedisServer(tmp_path)
     server.start()
@@ -61,7 +65,7 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_what_it_counted(
         "KODEKS_SLACK__SIGNING_SECRET": SIGNING_SECRET, "KODEKS_SLACK__MODE": "http",
         "KODEKS_SLACK__API_URL": f"{fake.url}/api", "KODEKS_SLACK__HOST": "127.0.0.1",
         "KODEKS_SLACK__PORT": str(port), "KODEKS_METRICS__ENABLED": "false",
-        "KODEKS_SHUTDOWN_TIMEOUT": "5",
+        "KODEKS_SHUTDOWN_TIMEOUT": "5", "KODEKS_LOG_FORMAT": log_format,
     }  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.cli", "run", env=env,
@@ -73,6 +77,11 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_what_it_counted(
         event = message_event(event_id="Ev1", channel="C1", user="U2", text=RUDE, ts="1.000100")
         status, _ = await sender.event(event)
         assert status == 200
+        forged = message_event(event_id="Ev2", channel="C1", user="U2", text=FORGED, ts="1.0002")
+        status, _ = await sender.post(
+            json.dumps(forged, ensure_ascii=False), "application/json", secret="not-the-secret"
+        )
+        assert status == 401  # Bolt logs the body of such a request, at INFO
         await fake.wait_for("chat.postEphemeral")
         process.send_signal(signal.SIGTERM)
         returncode = await asyncio.wait_for(process.wait(), STOP_WITHIN_S)
@@ -83,7 +92,9 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_what_it_counted(
     output = (await process.stdout.read()).decode() if process.stdout else ""
     assert returncode == 0, output
     assert "stopping: a signal arrived" in output
-    assert RUDE not in output
+    assert "Invalid request signature detected" in output
+    for private in (RUDE, FORGED, BOT_TOKEN, APP_TOKEN, SIGNING_SECRET):
+        assert private not in output
     client = redis.Redis.from_url(server.url)
     warnings = list(client.scan_iter(match="kodeks:*warn*"))
     assert warnings, "the warning was not counted"

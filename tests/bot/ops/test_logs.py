@@ -21,6 +21,7 @@ def root_restored() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     yield
+    logging.captureWarnings(False)
     for handler in list(root.handlers):
         root.removeHandler(handler)
     for handler in handlers:
