@@ -55,7 +55,10 @@ class Core:
                 await self.store.ping()
         except (RedisError, OSError, TimeoutError) as error:
             self.metrics.redis_errors.labels("readyz").inc()
-            problems.append(f"redis does not answer ({type(error).__name__})")
+            held = (
+                f"; {len(self.outage)} findings held in memory until it does" if self.outage else ""
+            )
+            problems.append(f"redis does not answer ({type(error).__name__}){held}")
         return problems
 
 
@@ -80,6 +83,7 @@ def build_core(  # noqa: PLR0913 - keyword-only, every one but the first four ha
     nudger = Nudger(config, checker.ruleset, store, counted, texts)
     attentiveness = Attentiveness(config, store, checker.morph, clock)
     outage = OutageBuffer(buffer_size, outage_backoff_s)
+    metrics.backlog.set_function(outage.__len__)
     pipeline = Pipeline(
         checker=checker, policy=config.policy, store=store, resolver=resolver, nudger=nudger,
         attentiveness=attentiveness, metrics=metrics, outage=outage,

@@ -18,6 +18,7 @@ from prometheus_client import (
     PROCESS_COLLECTOR,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -76,6 +77,11 @@ class Metrics:
         self.buffer_overflow = counter(
             "kodeks_outage_buffer_overflow", "Findings dropped: the Redis-outage buffer was full."
         )
+        # Read at scrape time from the buffer itself (`build_core` points it there).
+        self.backlog = Gauge(
+            "kodeks_outage_backlog", "Findings held in memory until Redis answers again.",
+            registry=registry,
+        )  # fmt: skip
         self.truncated = counter(
             "kodeks_messages_truncated", "Messages checked on their first characters only.",
             ["platform"],

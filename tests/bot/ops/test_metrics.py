@@ -29,7 +29,7 @@ NAMES = (
     "kodeks_messages_checked_total", "kodeks_findings_total", "kodeks_nudges_total",
     "kodeks_malformed_updates_total", "kodeks_redis_errors_total",
     "kodeks_outage_buffer_overflow_total", "kodeks_messages_truncated_total",
-    "kodeks_handle_seconds",
+    "kodeks_handle_seconds", "kodeks_outage_backlog",
 )  # fmt: skip
 
 
@@ -52,6 +52,7 @@ async def test_a_scrape_shows_every_name_with_its_labels(checker: Checker) -> No
     assert samples[("kodeks_malformed_updates_total", (("platform", "slack"),))] == 3
     assert samples[("kodeks_redis_errors_total", (("step", "readyz"),))] == 1
     assert samples[("kodeks_outage_buffer_overflow_total", ())] == 1
+    assert samples[("kodeks_outage_backlog", ())] == 0  # Redis answered every time
     assert samples[("kodeks_messages_truncated_total", (("platform", "telegram"),))] == 1
     assert samples[("kodeks_handle_seconds_count", ())] == 2
     assert samples[("kodeks_handle_seconds_bucket", (("le", "+Inf"),))] == 2

@@ -65,11 +65,16 @@ async def test_redis_restart_loses_no_warning_and_doubles_no_nudge(
     await feed(range(30, 60))
     await feed(range(20, 40))  # re-deliveries, some of them while Redis is down
     assert core.outage, "the outage should have buffered findings"
+    assert core.metrics.value("kodeks_outage_backlog") == len(core.outage)
+    [problem] = await core.problems()
+    assert f"{len(core.outage)} findings held in memory" in problem
     server.start()
     await feed(range(60, 90))
     await pipeline.flush()
     assert not core.outage
     assert core.outage.overflowed == 0
+    assert core.metrics.value("kodeks_outage_backlog") == 0
+    assert await core.problems() == []
 
     counted = 0
     client = redis.Redis.from_url(server.url)
