@@ -40,9 +40,13 @@ def is_name(scan: Scan, token: Token) -> bool:
     written = scan.original[token.start : token.end]
     if not written[:1].isupper() or written.isupper():
         return False
+    surname_shape = _SURNAME.search(token.norm) is not None
     if any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
-        return True
-    if _SURNAME.search(token.norm) is None:
+        # At the start of a sentence the capital says nothing, and pymorphy guesses a surname
+        # for any word it does not know («Нахер нам это…»): there a guess needs a surname's shape.
+        if surname_shape or not scan.sentence_start(token) or scan.morph.is_known(token.norm):
+            return True
+    if not surname_shape:
         return False
     # A surname's shape: mid-sentence, or beside a first name or patronymic («Хамов Дмитрий»).
     return not scan.sentence_start(token) or _beside_first_name(scan, token)
