@@ -14,7 +14,6 @@ import tomllib
 from importlib import resources
 
 from aiogram import Bot, Dispatcher, F, Router
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
@@ -38,6 +37,8 @@ from adapters.telegram.convert import (
     to_chat_join,
     to_incoming,
 )
+from adapters.telegram.logs import UnreadableUpdates
+from adapters.telegram.polling import ScreeningSession, skip_placeholders
 from adapters.telegram.ports import TelegramCompliance, TelegramNotifier, send_private
 from adapters.telegram.webhook import serve_webhook
 from bot.core import Core
@@ -160,19 +161,22 @@ def build_dispatcher(handlers: Handlers) -> Dispatcher:
     router.callback_query.register(handlers.on_feedback)  # any button: ours, or answered empty
     router.my_chat_member.register(handlers.on_my_chat_member)
     dispatcher = Dispatcher()
+    dispatcher.update.outer_middleware(skip_placeholders)  # stand-ins for unreadable updates
     dispatcher.include_router(router)
     dispatcher.errors.register(handlers.on_error)
     return dispatcher
 
 
-def make_bot(settings: TelegramSettings) -> Bot:
-    """A Bot on Telegram's API or on the self-hosted server `api_server` names."""
+def make_bot(settings: TelegramSettings, unreadable: UnreadableUpdates) -> Bot:
+    """A Bot on Telegram's API or on the self-hosted server `api_server` names.
+
+    Its session screens each polled update on its own (`adapters/telegram/polling.py`).
+    """
     if settings.token is None:
         msg = "KODEKS_TELEGRAM__TOKEN is not set"
         raise RuntimeError(msg)
-    session = None
-    if settings.api_server:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_server))
+    api = TelegramAPIServer.from_base(settings.api_server) if settings.api_server else None
+    session = ScreeningSession(unreadable, api=api) if api else ScreeningSession(unreadable)
     return Bot(settings.token.get_secret_value(), session=session)
 
 
@@ -184,13 +188,13 @@ class TelegramAdapter:
     def __init__(self, settings: TelegramSettings, handlers: Handlers) -> None:
         self.settings = settings
         self.config = handlers.config
-        self.bot = make_bot(settings)
+        self.unreadable = telegram_logs.install()
+        self.bot = make_bot(settings, self.unreadable)
         self.handlers = handlers
         self.dispatcher = build_dispatcher(handlers)
         compliance = TelegramCompliance(self.bot, handlers.config)
         self.ports = Ports(TelegramNotifier(self.bot), compliance)
         self.ready = asyncio.Event()  # set once the bot receives updates (tests wait on it)
-        self.unreadable = telegram_logs.install()
 
     @property
     def malformed(self) -> int:

@@ -15,6 +15,7 @@ from aiogram.exceptions import ClientDecodeError
 from pydantic import ValidationError
 
 _UNREADABLE = (ClientDecodeError, ValidationError)
+log = logging.getLogger("adapters.telegram")
 # aiogram's polling and webhook loggers, and asyncio's for exceptions of background tasks.
 _LOGGERS = ("aiogram.dispatcher", "aiogram.webhook", "aiogram.event", "asyncio")
 
@@ -36,6 +37,14 @@ class UnreadableUpdates(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+    def skipped(self, error: str, update_id: object) -> None:
+        """Count an update screened out of a polling batch, and log it by id."""
+        self.count += 1
+        log.error(
+            "unreadable telegram update skipped - %s (update_id=%s, count=%s)",
+            error, update_id if isinstance(update_id, int) else "?", self.count,
+        )  # fmt: skip
 
 
 def _unreadable_error(record: logging.LogRecord) -> BaseException | None:

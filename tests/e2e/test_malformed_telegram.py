@@ -27,6 +27,9 @@ MALFORMED = [
 ]
 
 
+LONE_ID = 880003
+
+
 @pytest.fixture(params=["polling", "webhook"])
 async def any_bot(
     emulator: Emulator,
@@ -75,4 +78,31 @@ async def test_a_malformed_updates_text_is_not_logged_in_polling(
         await bot.face.wait_for(BORIS["id"])
     assert SECRET_TEXT not in logged(caplog)
     assert unreadable.count > before  # counted as an unreadable update
-    assert "unreadable telegram update skipped - ClientDecodeError" in logged(caplog)
+    assert "unreadable telegram update skipped - ValidationError (update_id=" in logged(caplog)
+
+
+async def test_a_poisoned_polling_batch_moves_on(
+    emulator: Emulator, checker: Checker, tmp_path: Path
+) -> None:
+    """One unreadable update in a batch: the good one beside it is nudged, the bad one counted
+    once, and the offset moves past it, as Telegram needs before it serves anything newer."""
+    from adapters.telegram import logs as telegram_logs
+
+    unreadable = telegram_logs.install()
+    async for bot in start_bot(emulator, checker, tmp_path, "polling"):
+        before = unreadable.count
+        bad = {"update_id": 880001, **MALFORMED[0]}
+        good = {"update_id": 880002, "message": bot.face.message(BORIS, CLIENT_GROUP, RUDE)}
+        await bot.face.post("/_test/rawUpdates", updates=[bad, good])
+        await bot.face.wait_for(BORIS["id"])
+        lone = {"update_id": LONE_ID, **MALFORMED[1]}  # the last of its batch: nothing after it
+        await bot.face.post("/_test/rawUpdate", update=lone)
+        await bot.face.wait_until(
+            lambda calls: [c for c in calls if int(c.get("offset") or 0) > LONE_ID],
+            method="getUpdates",
+        )
+        await bot.face.say(BORIS, CLIENT_GROUP, RUDE + " ещё раз")
+        await bot.face.wait_for(BORIS["id"], 2)
+        assert unreadable.count - before == 2  # each bad update once: none was served again
+        polls = await bot.face.calls("getUpdates")
+        assert max(int(p.get("offset") or 0) for p in polls) > LONE_ID

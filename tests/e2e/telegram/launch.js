@@ -4,8 +4,10 @@
 // The shims touch library internals (getUpdates, addBotMessage, getCommonFields, storage,
 // webhooks, formatUpdate, the Added* events): the version is pinned exactly in package.json.
 //
+// getUpdates honours `offset` as Telegram does (see below).
 // Test face, beside the library's own client face (/sendMessage, /sendCommand, /getUpdates…):
 //   POST /_test/rawUpdate {token, update}       queue any update JSON verbatim (its update_id kept)
+//   POST /_test/rawUpdates {token, updates}     queue several at once, so one getUpdates serves them
 //   POST /_test/calls {token}                   every Bot API call the bot made: [{method, params}]
 //   POST /_test/getMe {token, ...fields}        override getMe fields (privacy mode) for one bot
 //   POST /_test/block|unblock {token, chatId}   sendMessage to chatId answers 403 / works again
@@ -43,18 +45,34 @@ front.all('/bot:token/getMe', (req, res) => res.json({ ok: true, result: {
   can_read_all_group_messages: true, supports_inline_queries: false,
   can_connect_to_business: true, ...(meOverrides.get(req.params.token) || {}) } }));
 
-// getUpdates: a real long poll (the library answers at once, so aiogram would spin).
+// getUpdates: a real long poll (the library answers at once, so aiogram would spin), with
+// Telegram's `offset`: an update stays queued, and is served again, until a later call's offset
+// passes its update_id (the library marks an update read as soon as it serves it, which hides a
+// client that fails a batch and asks for it again). An update not yet served is always served,
+// whatever its id, so a re-delivered raw update (same update_id) still reaches the bot.
+const idOf = (u) => TelegramServer.formatUpdate(u).update_id;
+const queued = (token, offset) => {
+  if (offset) {
+    emu.storage.userMessages = emu.storage.userMessages.filter(
+      (u) => u.botToken !== token || !u.served || idOf(u) >= offset);
+  }
+  return emu.storage.userMessages.filter((u) => u.botToken === token).map((u) => {
+    u.served = true; u.isRead = true;
+    return TelegramServer.formatUpdate(u);
+  });
+};
 const EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'];
 front.all('/bot:token/getUpdates', (req, res) => {
   const token = req.params.token;
   const timeout = Math.min(Number(params(req).timeout || 0), 50) * 1000;
-  const got = emu.getUpdates(token);
+  const offset = Number(params(req).offset || 0);
+  const got = queued(token, offset);
   if (got.length || !timeout) return res.json({ ok: true, result: got });
   let timer = null;
   const cleanup = () => { clearTimeout(timer); EVENTS.forEach((e) => emu.off(e, onEvent)); };
   const finish = () => {
     cleanup();
-    if (!res.writableEnded) res.json({ ok: true, result: emu.getUpdates(token) });
+    if (!res.writableEnded) res.json({ ok: true, result: queued(token, offset) });
   };
   function onEvent() { setImmediate(finish); }
   EVENTS.forEach((e) => emu.on(e, onEvent));
@@ -108,6 +126,14 @@ front.post('/_test/unblock', (req, res) => { blocked.delete(key(req.body.token, 
 front.post('/_test/retryAfter', (req, res) => {
   const { token, chatId, seconds, times } = req.body;
   throttled.set(key(token, chatId), { seconds: Number(seconds), times: Number(times) });
+  res.json({ ok: true });
+});
+front.post('/_test/rawUpdates', async (req, res) => { // several, served in one batch
+  const { token, updates } = req.body;
+  for (const update of updates) {
+    await emu.addUserUpdate({ ...emu.getCommonFields(token), raw: update });
+  }
+  emu.emit('AddedUserMessage');
   res.json({ ok: true });
 });
 front.post('/_test/rawUpdate', async (req, res) => {
