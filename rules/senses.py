@@ -41,15 +41,23 @@ def is_name(scan: Scan, token: Token) -> bool:
     if not written[:1].isupper() or written.isupper():
         return False
     surname_shape = _SURNAME.search(token.norm) is not None
-    if any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
-        # At the start of a sentence the capital says nothing, and pymorphy guesses a surname
-        # for any word it does not know («Нахер нам это…»): there a guess needs a surname's shape.
-        if surname_shape or not scan.sentence_start(token) or scan.morph.is_known(token.norm):
-            return True
+    if _has_name_reading(scan, token, surname_shape):
+        return True
     if not surname_shape:
         return False
     # A surname's shape: mid-sentence, or beside a first name or patronymic («Хамов Дмитрий»).
     return not scan.sentence_start(token) or _beside_first_name(scan, token)
+
+
+def _has_name_reading(scan: Scan, token: Token, surname_shape: bool) -> bool:
+    """Tell whether pymorphy reads the word as a name, and the reading is to be trusted.
+
+    At the start of a sentence the capital says nothing, and pymorphy guesses a surname for any
+    word it does not know («Нахер нам это…»): there a guess needs a surname's shape.
+    """
+    if not any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
+        return False
+    return surname_shape or not scan.sentence_start(token) or scan.morph.is_known(token.norm)
 
 
 def _beside_first_name(scan: Scan, token: Token) -> bool:
