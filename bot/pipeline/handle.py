@@ -26,7 +26,14 @@ from bot.ops.metrics import Metrics
 from bot.pipeline.nudges import Nudger, audit_entry
 from bot.pipeline.outage import OutageBuffer, Pending
 from bot.pipeline.resolver import Resolver
-from bot.store.redis_store import MessageRef, RecordResult, RedisError, RedisStore, Windows
+from bot.store.redis_store import (
+    MessageRef,
+    RecordResult,
+    RedisError,
+    RedisStore,
+    Windows,
+    is_outage,
+)
 from rules import ChatKind, CheckContext, Checker
 
 log = logging.getLogger("bot.pipeline")
@@ -172,7 +179,10 @@ class Pipeline:
         found = tuple(g.clause for g in pending.groups)
         try:
             results = await self._store.record(ref, clauses, windows, pending.accepted_at_ms)
-        except RedisError:
+        except RedisError as error:
+            if not is_outage(error):  # retrying would fail the same way, and block the rest
+                self._data_error("record", message, error)
+                return Outcome(Status.FAILED, clauses=found)
             self._redis_failed("record", message)
             return Outcome(Status.BUFFERED, clauses=found) if buffered else self._buffer(pending)
         if results is None:
@@ -259,6 +269,13 @@ class Pipeline:
     async def _recorded(self, pending: Pending) -> bool:
         outcome = await self._record(pending, buffered=True)
         return outcome.status is not Status.BUFFERED
+
+    def _data_error(self, step: str, message: IncomingMessage, error: RedisError) -> None:
+        self._metrics.redis_errors.labels(f"{step}-data").inc()
+        log.error(
+            "redis refused the data at %s, not counted platform=%s chat=%s message=%s error=%s",
+            step, message.platform, message.chat_id, message.message_id, type(error).__name__,
+        )  # fmt: skip
 
     def _redis_failed(self, step: str, message: IncomingMessage) -> None:
         self._outage.went_down()

@@ -12,7 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import (
+    BusyLoadingError,
+    ClusterDownError,
+    ReadOnlyError,
+    RedisError,
+    TryAgainError,
+)
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.domain.clock import DAY_MS, DAY_S, MINUTE_MS, now_ms
 from bot.domain.models import Nudge
@@ -40,7 +48,21 @@ from bot.store.records import (
 )
 from bot.store.scripts import SCRIPTS
 
-__all__ = ["MessageRef", "RecordResult", "RedisError", "RedisStore", "Windows"]
+__all__ = ["MessageRef", "RecordResult", "RedisError", "RedisStore", "Windows", "is_outage"]
+
+# Errors that say Redis is away or not yet serving (lost connection, time-out, loading, a
+# failover under way): worth buffering and retrying. Any other error is about the data or the
+# command (WRONGTYPE, a script error) and would fail again on retry.
+_OUTAGE: tuple[type[Exception], ...] = (
+    RedisConnectionError, RedisTimeoutError, BusyLoadingError, ClusterDownError, TryAgainError,
+    ReadOnlyError, OSError,
+)  # fmt: skip
+
+
+def is_outage(error: BaseException) -> bool:
+    """Tell an outage (buffer and retry) from an error in the data (log, count, move on)."""
+    return isinstance(error, _OUTAGE)
+
 
 EVENT_TTL_MS = 7 * DAY_MS
 CLAIM_TTL_MS = 30 * DAY_MS

@@ -3,10 +3,27 @@
 -- nudge window, and one claim per rule that fired. ARGV: now ms, count window ms, claim ttl ms,
 -- nudge window ms, the warning's member, the delivery claim's ttl ms, then per clause the
 -- number of its rules. Returns {-1} for a re-delivery, else {new, count, may_nudge} per clause.
+-- Every key is checked before the first write: a script that failed half-way would leave its
+-- claims behind, and the retry would drop the message as a re-delivery, never counted.
+local k = 2
+local function refuse(key) return redis.error_reply('WRONGTYPE kodeks record: ' .. key) end
+local function plain(key)
+  local kind = redis.call('TYPE', key).ok
+  return kind == 'none' or kind == 'string'
+end
+if not plain(KEYS[1]) then return refuse(KEYS[1]) end
+for g = 7, #ARGV do
+  local kind = redis.call('TYPE', KEYS[k]).ok
+  if kind ~= 'none' and kind ~= 'zset' then return refuse(KEYS[k]) end
+  for i = k + 1, k + 1 + tonumber(ARGV[g]) do
+    if not plain(KEYS[i]) then return refuse(KEYS[i]) end
+  end
+  k = k + 2 + tonumber(ARGV[g])
+end
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[6]) then return {-1} end
 local now = tonumber(ARGV[1])
 local out = {}
-local k = 2
+k = 2
 for g = 7, #ARGV do
   local rules = tonumber(ARGV[g])
   local warn, window = KEYS[k], KEYS[k + 1]
