@@ -22,6 +22,7 @@ from bot.pipeline.handle import MAX_TEXT_CHARS, Pipeline
 from bot.pipeline.nudges import Nudger
 from bot.pipeline.outage import BACKOFF_S, BUFFER_SIZE, OutageBuffer
 from bot.pipeline.resolver import Resolver
+from bot.store.journal import Journal
 from bot.store.redis_store import RedisError, RedisStore
 from bot.texts import Texts, load_texts
 from rules import Checker
@@ -74,6 +75,7 @@ def build_core(  # noqa: PLR0913 - keyword-only, every one but the first four ha
     max_text_chars: int = MAX_TEXT_CHARS,
     buffer_size: int = BUFFER_SIZE,
     outage_backoff_s: float = BACKOFF_S,
+    journal: Journal | None = None,
 ) -> Core:
     """Wire the bot: resolver, nudger, attentiveness and outage buffer into the pipeline."""
     texts = texts or load_texts()
@@ -82,7 +84,7 @@ def build_core(  # noqa: PLR0913 - keyword-only, every one but the first four ha
     counted = Ports(CountingNotifier(ports.notifier, metrics), ports.compliance)
     nudger = Nudger(config, checker.ruleset, store, counted, texts)
     attentiveness = Attentiveness(config, store, checker.morph, clock)
-    outage = OutageBuffer(buffer_size, outage_backoff_s)
+    outage = OutageBuffer(buffer_size, outage_backoff_s, journal)
     metrics.backlog.set_function(outage.__len__)
     pipeline = Pipeline(
         checker=checker, policy=config.policy, store=store, resolver=resolver, nudger=nudger,

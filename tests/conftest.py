@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import fakeredis
 import pytest
@@ -29,11 +30,12 @@ REGISTRY = (
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the developer's KODEKS_ settings out of the tests."""
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the developer's KODEKS_ settings out of the tests, and their journal out of $HOME."""
     for name in list(os.environ):
         if name.startswith("KODEKS_") and name != "KODEKS_TEST_REDIS_URL":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("KODEKS_JOURNAL", str(tmp_path / "journal" / "outage.sqlite3"))
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from bot.domain.config import load_config
 from bot.domain.ports import PlatformAdapter, PlatformRouter
 from bot.ops.health import HealthServer
 from bot.ops.settings import Settings
+from bot.store.journal import Journal
 from bot.store.redis_store import RedisError, RedisStore
 from rules import build_checker
 
@@ -33,9 +34,10 @@ async def connect_core(settings: Settings, router: PlatformRouter) -> Core:
     url = settings.redis_url.get_secret_value() if settings.redis_url else None
     store = RedisStore.from_url(url)
     await _wait_for_redis(store)
+    journal = None if store.embedded else Journal(settings.journal)  # embedded: no outage
     core = build_core(
         config=config, checker=build_checker(config.registry()), store=store,
-        ports=router.as_ports(), max_text_chars=settings.max_text_chars,
+        ports=router.as_ports(), max_text_chars=settings.max_text_chars, journal=journal,
     )  # fmt: skip
     # What start-up built (rules, dictionaries, the learned layer's table) lives as long as the
     # process: out of the collector's sight, it is not walked again on every full collection.
@@ -134,10 +136,25 @@ async def _close(core: Core, health: HealthServer | None, timeout: float) -> Non
             await core.pipeline.flush()
     except TimeoutError:
         log.error(
-            "shutdown took longer than %ss; findings still buffered: %s", timeout, len(core.outage)
+            "shutdown took longer than %ss; findings still waiting: %s", timeout, len(core.outage)
         )
     finally:
         await core.store.close()
+        _close_journal(core)
+
+
+def _close_journal(core: Core) -> None:
+    journal = core.outage.journal
+    if journal is None:
+        if core.outage:
+            log.error("stopping with %s findings never counted (no journal)", len(core.outage))
+        return
+    if core.outage:
+        log.warning(
+            "stopping with %s findings waiting for redis, kept in %s for the next start",
+            len(core.outage), journal.path,
+        )  # fmt: skip
+    journal.close()
 
 
 async def start_health(
@@ -169,11 +186,14 @@ def _reader(adapter: PlatformAdapter) -> Callable[[], int]:
 
 
 async def flush_forever(core: Core, every_s: float = 5.0) -> None:
-    """Put findings buffered during a Redis outage through, even when no message arrives."""
+    """Put findings buffered during a Redis outage through, even when no message arrives.
+
+    First at once: what the journal gave back at start-up goes through as soon as Redis answers.
+    """
     while True:
-        await asyncio.sleep(every_s)
         if core.outage:
             try:
                 await core.pipeline.flush()
             except Exception:  # the flusher must outlive any one failure
                 log.exception("flush failed, buffered=%s", len(core.outage))
+        await asyncio.sleep(every_s)

@@ -7,6 +7,7 @@ are refused, so a copied example file never runs as if it were configured.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -26,6 +27,13 @@ def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
         msg = f"still the .env.example placeholder '{PLACEHOLDER}'; set the real secret or unset it"
         raise ValueError(msg)
     return value
+
+
+def default_journal() -> Path:
+    """Where the outage journal lives: systemd's StateDirectory, else the XDG state folder."""
+    state = os.environ.get("STATE_DIRECTORY") or os.environ.get("XDG_STATE_HOME")
+    folder = Path(state.split(":")[0]) if state else Path.home() / ".local" / "state"
+    return (folder if os.environ.get("STATE_DIRECTORY") else folder / "kodeks") / "outage.sqlite3"
 
 
 class TelegramSettings(BaseModel):
@@ -109,6 +117,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # Longer texts are checked on their first characters only, with a log line of ids.
     max_text_chars: int = Field(default=16_384, ge=256)
+    # Findings that wait for Redis, on disk, so that a restart during an outage keeps them.
+    journal: Path = Field(default_factory=default_journal)
     # On SIGTERM or SIGINT: how long stopping may take (flush, close) before the process exits.
     shutdown_timeout: float = Field(default=10.0, gt=0, le=300)
     metrics: MetricsSettings = MetricsSettings()

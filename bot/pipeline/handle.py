@@ -34,6 +34,7 @@ from bot.store.redis_store import (
     Windows,
     is_outage,
 )
+from bot.texts import language_of
 from rules import ChatKind, CheckContext, Checker
 
 log = logging.getLogger("bot.pipeline")
@@ -114,7 +115,7 @@ class Pipeline:
         groups = self._check(message, resolution)
         if not groups:
             return Outcome(Status.CLEAN)
-        pending = Pending(message, groups)
+        pending = Pending.of(message, groups, language_of(message.text))
         if not self._outage.is_up():
             return self._buffer(pending)
         return await self._record(pending)
@@ -221,7 +222,8 @@ class Pipeline:
         (first, result), others = nudgeable[0], nudgeable[1:]
         steps = {rules_policy.step_for(r.count, self._policy) for _, r in nudgeable}
         step = Step.REMINDER if Step.REMINDER in steps else Step.GENTLE
-        nudge = self._nudger.build(pending.message, first, step, tuple(g for g, _ in others))
+        also = tuple(g for g, _ in others)
+        nudge = self._nudger.build(pending.message, first, step, also, pending.language)
         return nudge, result.count
 
     async def _audit(

@@ -35,8 +35,12 @@ class Nudger:
         group: ClauseFindings,
         step: Step,
         also: tuple[ClauseFindings, ...] = (),
+        language: str | None = None,
     ) -> Nudge:
-        """Make the one nudge of a message: its first clause, and every other one it breaks."""
+        """Make the one nudge of a message: its first clause, and every other one it breaks.
+
+        In `language`, else in the message's own (a message that waited for Redis has no text).
+        """
         return Nudge(
             platform=message.platform,
             user_id=message.user_id,
@@ -48,7 +52,7 @@ class Nudger:
             words=group.words,
             suggestion=group.suggestion,
             step=step.value,
-            language=language_of(message.text),
+            language=language or language_of(message.text),
             thread_id=message.thread_id,
             business_connection_id=message.business_connection_id,
             token=secrets.token_urlsafe(9),

@@ -46,50 +46,72 @@ async def _serving(port: int, process: asyncio.subprocess.Process) -> None:
     raise AssertionError("kodeks run never listened")
 
 
+def _config(tmp_path: Path) -> Path:
+    config = tmp_path / "agency.toml"
+    config.write_text(
+        '[[clients]]\nname = "Ромашка"\n[[chats]]\nplatform = "slack"\nid = "C1"\n'
+        'kind = "client"\nclient = "Ромашка"\n[policy]\nnudge_window_minutes = 0\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+class Service:
+    """`kodeks run` in a process of its own, on Slack's HTTP mode, as a service manager runs it."""
+
+    def __init__(self, fake: FakeSlack, server: RedisServer, tmp_path: Path, **env: str) -> None:
+        self.port = free_port()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("KODEKS_")} | {
+            "KODEKS_CONFIG": str(_config(tmp_path)), "KODEKS_REDIS_URL": server.url,
+            "KODEKS_SLACK__BOT_TOKEN": BOT_TOKEN, "KODEKS_SLACK__APP_TOKEN": APP_TOKEN,
+            "KODEKS_SLACK__SIGNING_SECRET": SIGNING_SECRET, "KODEKS_SLACK__MODE": "http",
+            "KODEKS_SLACK__API_URL": f"{fake.url}/api", "KODEKS_SLACK__HOST": "127.0.0.1",
+            "KODEKS_SLACK__PORT": str(self.port), "KODEKS_METRICS__ENABLED": "false",
+            "KODEKS_SHUTDOWN_TIMEOUT": "5", "KODEKS_JOURNAL": str(tmp_path / "outage.sqlite3"),
+        } | env  # fmt: skip
+        self.sender = SignedSender(f"http://127.0.0.1:{self.port}/slack/events")
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "adapters.cli", "run", env=self.env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        await _serving(self.port, self.process)
+
+    async def stop(self) -> tuple[int, str]:
+        """SIGTERM, then the exit code and everything the process wrote."""
+        assert self.process is not None
+        try:
+            self.process.send_signal(signal.SIGTERM)
+            returncode = await asyncio.wait_for(self.process.wait(), STOP_WITHIN_S)
+        finally:
+            if self.process.returncode is None:
+                self.process.kill()
+                await self.process.wait()
+        stdout = self.process.stdout
+        return returncode, (await stdout.read()).decode() if stdout else ""
+
+
 @pytest.mark.parametrize("log_format", ["text", "json"])
 async def test_sigterm_stops_the_bot_cleanly_and_keeps_what_it_counted(
     fake: FakeSlack, tmp_path: Path, log_format: str
 ) -> None:
     server = RedisServer(tmp_path)
     server.start()
-    config = tmp_path / "agency.toml"
-    config.write_text(
-        '[[clients]]\nname = "Ромашка"\n[[chats]]\nplatform = "slack"\nid = "C1"\n'
-        'kind = "client"\nclient = "Ромашка"\n',
-        encoding="utf-8",
+    service = Service(fake, server, tmp_path, KODEKS_LOG_FORMAT=log_format)
+    await service.start()
+    sender = service.sender
+    event = message_event(event_id="Ev1", channel="C1", user="U2", text=RUDE, ts="1.000100")
+    status, _ = await sender.event(event)
+    assert status == 200
+    forged = message_event(event_id="Ev2", channel="C1", user="U2", text=FORGED, ts="1.0002")
+    status, _ = await sender.post(
+        json.dumps(forged, ensure_ascii=False), "application/json", secret="not-the-secret"
     )
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KODEKS_")} | {
-        "KODEKS_CONFIG": str(config), "KODEKS_REDIS_URL": server.url,
-        "KODEKS_SLACK__BOT_TOKEN": BOT_TOKEN, "KODEKS_SLACK__APP_TOKEN": APP_TOKEN,
-        "KODEKS_SLACK__SIGNING_SECRET": SIGNING_SECRET, "KODEKS_SLACK__MODE": "http",
-        "KODEKS_SLACK__API_URL": f"{fake.url}/api", "KODEKS_SLACK__HOST": "127.0.0.1",
-        "KODEKS_SLACK__PORT": str(port), "KODEKS_METRICS__ENABLED": "false",
-        "KODEKS_SHUTDOWN_TIMEOUT": "5", "KODEKS_LOG_FORMAT": log_format,
-    }  # fmt: skip
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "adapters.cli", "run", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        await _serving(port, process)
-        sender = SignedSender(f"http://127.0.0.1:{port}/slack/events")
-        event = message_event(event_id="Ev1", channel="C1", user="U2", text=RUDE, ts="1.000100")
-        status, _ = await sender.event(event)
-        assert status == 200
-        forged = message_event(event_id="Ev2", channel="C1", user="U2", text=FORGED, ts="1.0002")
-        status, _ = await sender.post(
-            json.dumps(forged, ensure_ascii=False), "application/json", secret="not-the-secret"
-        )
-        assert status == 401  # Bolt logs the body of such a request, at INFO
-        await fake.wait_for("chat.postEphemeral")
-        process.send_signal(signal.SIGTERM)
-        returncode = await asyncio.wait_for(process.wait(), STOP_WITHIN_S)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    output = (await process.stdout.read()).decode() if process.stdout else ""
+    assert status == 401  # Bolt logs the body of such a request, at INFO
+    await fake.wait_for("chat.postEphemeral")
+    returncode, output = await service.stop()
     assert returncode == 0, output
     assert "stopping: a signal arrived" in output
     assert "Invalid request signature detected" in output
@@ -98,4 +120,45 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_what_it_counted(
     client = redis.Redis.from_url(server.url)
     warnings = list(client.scan_iter(match="kodeks:*warn*"))
     assert warnings, "the warning was not counted"
+    server.stop()
+
+
+MESSAGES = 40
+
+
+async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Redis stops; the bot takes messages (Slack has its 200s, it will not resend), some of
+    them twice; the bot is stopped with SIGTERM before Redis is back. Redis and the bot start
+    again: every warning is counted once, every author nudged once, from the journal."""
+    server = RedisServer(tmp_path)
+    server.start()
+    service = Service(fake, server, tmp_path)
+    await service.start()
+    server.stop()
+    events = [
+        message_event(event_id=f"Ev{n}", channel="C1", user=f"U{n}", text=RUDE, ts=f"1.{n:06}")
+        for n in range(MESSAGES)
+    ]
+    deliveries = events + events[::4]  # a quarter delivered twice
+    for event in deliveries:
+        status, _ = await service.sender.event(event)
+        assert status == 200
+    returncode, output = await service.stop()
+    assert returncode == 0, output
+    # Every delivery waits, re-deliveries too: only Redis's claims can tell them apart.
+    assert f"stopping with {len(deliveries)} findings waiting for redis" in output
+    assert not fake.sent("chat.postEphemeral")  # nothing could be counted, so nobody nudged
+
+    server.start()
+    await service.start()
+    nudged = await fake.wait_for("chat.postEphemeral", MESSAGES)
+    returncode, output = await service.stop()
+    assert returncode == 0, output
+    assert f"restored from the journal, waiting for redis: {len(deliveries)}" in output
+    assert sorted(n["user"] for n in nudged) == sorted(f"U{n}" for n in range(MESSAGES))
+    client = redis.Redis.from_url(server.url)
+    counted = sum(client.zcard(key) for key in client.scan_iter(match="kodeks:*warn*"))
+    assert counted == MESSAGES
     server.stop()
