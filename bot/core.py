@@ -18,7 +18,7 @@ from bot.domain.config import AgencyConfig
 from bot.domain.ports import Ports
 from bot.ops.metrics import CountingNotifier, Metrics
 from bot.pipeline.commands import Commands
-from bot.pipeline.handle import MAX_TEXT_CHARS, Pipeline
+from bot.pipeline.handle import CONCURRENCY, MAX_TEXT_CHARS, Pipeline
 from bot.pipeline.nudges import Nudger
 from bot.pipeline.outage import BACKOFF_S, BUFFER_SIZE, OutageBuffer
 from bot.pipeline.resolver import Resolver
@@ -73,6 +73,7 @@ def build_core(  # noqa: PLR0913 - keyword-only, every one but the first four ha
     metrics: Metrics | None = None,
     clock: Clock = system_clock,
     max_text_chars: int = MAX_TEXT_CHARS,
+    concurrency: int = CONCURRENCY,
     buffer_size: int = BUFFER_SIZE,
     outage_backoff_s: float = BACKOFF_S,
     journal: Journal | None = None,
@@ -89,7 +90,7 @@ def build_core(  # noqa: PLR0913 - keyword-only, every one but the first four ha
     pipeline = Pipeline(
         checker=checker, policy=config.policy, store=store, resolver=resolver, nudger=nudger,
         attentiveness=attentiveness, metrics=metrics, outage=outage,
-        max_text_chars=max_text_chars,
+        max_text_chars=max_text_chars, concurrency=concurrency,
     )  # fmt: skip
     commands = Commands(
         checker=checker, config=config, store=store, resolver=resolver, nudger=nudger,

@@ -38,6 +38,7 @@ async def connect_core(settings: Settings, router: PlatformRouter) -> Core:
     core = build_core(
         config=config, checker=build_checker(config.registry()), store=store,
         ports=router.as_ports(), max_text_chars=settings.max_text_chars, journal=journal,
+        concurrency=settings.concurrency,
     )  # fmt: skip
     # What start-up built (rules, dictionaries, the learned layer's table) lives as long as the
     # process: out of the collector's sight, it is not walked again on every full collection.

@@ -185,8 +185,11 @@ class TelegramAdapter:
 
     platform = Platform.TELEGRAM
 
-    def __init__(self, settings: TelegramSettings, handlers: Handlers) -> None:
+    def __init__(
+        self, settings: TelegramSettings, handlers: Handlers, concurrency: int | None = None
+    ) -> None:
         self.settings = settings
+        self.concurrency = concurrency  # updates handled at once in polling (None: no limit)
         self.config = handlers.config
         self.unreadable = telegram_logs.install()
         self.bot = make_bot(settings, self.unreadable)
@@ -211,7 +214,7 @@ class TelegramAdapter:
                 return
             await self.bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses else
             self.ready.set()
-            await poll_until_cancelled(self.dispatcher, self.bot, updates)
+            await poll_until_cancelled(self.dispatcher, self.bot, updates, self.concurrency)
         finally:
             await self.bot.session.close()
 
@@ -242,7 +245,9 @@ class TelegramAdapter:
         await self.bot.set_my_commands(default, scope=scope)
 
 
-async def poll_until_cancelled(dispatcher: Dispatcher, bot: Bot, updates: list[str]) -> None:
+async def poll_until_cancelled(
+    dispatcher: Dispatcher, bot: Bot, updates: list[str], concurrency: int | None = None
+) -> None:
     """Long polling that stops cleanly when cancelled.
 
     Cancelling `start_polling` itself leaves aiogram's inner polling task running (it awaits
@@ -251,7 +256,11 @@ async def poll_until_cancelled(dispatcher: Dispatcher, bot: Bot, updates: list[s
     """
     polling = asyncio.create_task(
         dispatcher.start_polling(
-            bot, handle_signals=False, close_bot_session=False, allowed_updates=updates
+            bot,
+            handle_signals=False,
+            close_bot_session=False,
+            allowed_updates=updates,
+            tasks_concurrency_limit=concurrency,
         )
     )
     try:
@@ -269,4 +278,4 @@ async def poll_until_cancelled(dispatcher: Dispatcher, bot: Bot, updates: list[s
 def build_adapter(settings: Settings, core: Core) -> TelegramAdapter:
     """Build the Telegram adapter for the composition root."""
     handlers = Handlers(core.pipeline, core.commands, core.resolver, core.config)
-    return TelegramAdapter(settings.telegram, handlers)
+    return TelegramAdapter(settings.telegram, handlers, settings.concurrency)

@@ -116,7 +116,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     # Longer texts are checked on their first characters only, with a log line of ids.
-    max_text_chars: int = Field(default=16_384, ge=256)
+    # Slack allows 40,000 characters a message, Telegram 4,096: beyond 65,536 is a mistake.
+    max_text_chars: int = Field(default=16_384, ge=256, le=65_536)
+    # Messages worked on at once per process (a pipeline semaphore, aiogram's polling tasks).
+    concurrency: int = Field(default=64, ge=1, le=4_096)
     # Findings that wait for Redis, on disk, so that a restart during an outage keeps them.
     journal: Path = Field(default_factory=default_journal)
     # On SIGTERM or SIGINT: how long stopping may take (flush, close) before the process exits.

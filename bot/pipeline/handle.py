@@ -10,6 +10,8 @@ none of them.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -39,6 +41,10 @@ from rules import ChatKind, CheckContext, Checker
 
 log = logging.getLogger("bot.pipeline")
 MAX_TEXT_CHARS = 16_384
+CONCURRENCY = 64  # messages in handle() at once, per process
+# Longer texts are checked in a worker thread: the check is linear, but tens of thousands of
+# characters take tens of milliseconds, and the loop has other messages and pings to serve.
+THREAD_FROM_CHARS = 2_000
 
 
 class Status(StrEnum):
@@ -77,8 +83,11 @@ class Pipeline:
         metrics: Metrics,
         outage: OutageBuffer,
         max_text_chars: int = MAX_TEXT_CHARS,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self._checker, self._policy, self._store = checker, policy, store
+        # However many deliveries Bolt or aiogram start at once, this many are worked on.
+        self._slots = asyncio.Semaphore(concurrency)
         self._resolver, self._nudger, self._attentiveness = resolver, nudger, attentiveness
         self._metrics, self._outage, self._max_text_chars = metrics, outage, max_text_chars
         # The counters every message moves, looked up once per label value, not per message.
@@ -89,7 +98,8 @@ class Pipeline:
         """Check one message and act on it; never raises."""
         started = time.perf_counter()
         try:
-            return await self._handle(message)
+            async with self._slots:
+                return await self._handle(message)
         except Exception as error:
             if isinstance(error, RedisError):  # e.g. the resolver's binding lookup
                 self._metrics.redis_errors.labels("handle").inc()
@@ -112,7 +122,7 @@ class Pipeline:
         await self._attend(message, resolution)
         if resolution.chat_kind is None or not resolution.author_is_staff:
             return Outcome(Status.IGNORED)
-        groups = self._check(message, resolution)
+        groups = await self._check(message, resolution)
         if not groups:
             return Outcome(Status.CLEAN)
         pending = Pending.of(message, groups, language_of(message.text))
@@ -147,10 +157,18 @@ class Pipeline:
                 message.platform, message.chat_id, message.message_id,
             )  # fmt: skip
 
-    def _check(self, message: IncomingMessage, resolution: Resolution) -> list[ClauseFindings]:
+    async def _check(
+        self, message: IncomingMessage, resolution: Resolution
+    ) -> list[ClauseFindings]:
         kind = resolution.chat_kind or ChatKind.CLIENT
         context = CheckContext(kind, resolution.client)
-        _, groups = rules_policy.judge(self._checker, message.text, context, self._policy)
+        judge = functools.partial(
+            rules_policy.judge, self._checker, message.text, context, self._policy
+        )
+        if len(message.text) >= THREAD_FROM_CHARS:
+            _, groups = await asyncio.to_thread(judge)
+        else:
+            _, groups = judge()
         self._checked[message.platform].inc()
         for group in groups:
             found = self._found.get(group.clause)

@@ -58,3 +58,15 @@ def test_good_settings_keep_their_secrets_wrapped(monkeypatch: pytest.MonkeyPatc
     assert settings.slack.bot_token is not None
     assert settings.slack.bot_token.get_secret_value() == SECRET
     assert SECRET not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("KODEKS_MAX_TEXT_CHARS", "10000000"), ("KODEKS_CONCURRENCY", "0")],
+)
+def test_limits_out_of_their_range_are_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    message = _refused(monkeypatch, {name: value})
+
+    assert name.removeprefix("KODEKS_").lower() in message
