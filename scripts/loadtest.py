@@ -1,6 +1,6 @@
 """Load and faults: two replicas on one Redis, fed over Slack's HTTP mode, Redis restarted midway.
 
-    .venv/bin/python -m scripts.loadtest --messages 50000
+    .venv/bin/python -m scripts.loadtest --messages 50000 [--cluster]
 
 The harness starts its own `redis-server` on a free port (`--appendonly yes --appendfsync always`,
 as production should run), a local Slack Web API (`tests/support/slack.py`) that records every
@@ -10,6 +10,9 @@ a share of them rude, a share delivered twice (to both replicas, some as Slack's
 it stops Redis with SIGTERM and starts it again on the same port and folder. Then each replica
 drains and reports the (message, clause) warnings its `handle()` accepted, and the harness
 compares them with the warnings counted in Redis and with the nudges the fake Slack received.
+
+With `--cluster` the replicas run on a Redis Cluster of three masters instead
+(`KODEKS_REDIS_CLUSTER=true`), and the whole cluster is stopped and started again midway.
 
 Exit status 0 only when no accepted warning is missing from Redis and no nudge was sent twice.
 """
@@ -39,7 +42,7 @@ import aiohttp
 import redis
 from aiohttp import web
 
-from tests.support.redis_server import RedisServer
+from tests.support.redis_server import RedisClusterServers, RedisServer
 from tests.support.slack import TEAM, FakeSlack, message_event, sign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +108,7 @@ class Recording:
         return outcome
 
 
-async def replica(redis_url: str, api_url: str) -> None:
+async def replica(redis_url: str, api_url: str, cluster: bool = False) -> None:
     """Run one bot replica: the Slack adapter in HTTP mode, plus a control port for `/done`."""
     from adapters.slack.adapter import SlackAdapter, build_client  # noqa: PLC0415 - Bolt here only
     from bot.core import build_core  # noqa: PLC0415
@@ -116,7 +119,7 @@ async def replica(redis_url: str, api_url: str) -> None:
     from rules import build_checker  # noqa: PLC0415
 
     config = AgencyConfig.model_validate(AGENCY)
-    store = RedisStore.from_url(redis_url)
+    store = RedisStore.from_url(redis_url, cluster=cluster)
     router = PlatformRouter()
     core = build_core(
         config=config, checker=build_checker(config.registry()), store=store,
@@ -206,6 +209,7 @@ class Plan:
     concurrency: int = 32
     outage_s: float = 1.0
     seed: int = 8
+    cluster: bool = False  # a 3-master Redis Cluster instead of one server, all restarted
 
 
 def deliveries(plan: Plan) -> Iterator[Delivery]:
@@ -317,15 +321,16 @@ async def run(plan: Plan, folder: Path, log: Path | None = None) -> Run:
     if binary is None:
         msg = "redis-server is not on PATH"
         raise RuntimeError(msg)
-    server = RedisServer(folder)  # durable (appendfsync always), stopped with SIGTERM
+    # Durable (appendfsync always), stopped with SIGTERM; a cluster's every master at once.
+    server = RedisClusterServers(folder) if plan.cluster else RedisServer(folder)
     server.start()
     fake = await FakeSlack().start()
     result, log = Run(plan.messages), log or folder / "replicas.log"
     try:
-        async with _replicas(server.url, f"{fake.url}/api/", log) as reps:
+        async with _replicas(server.url, f"{fake.url}/api/", log, plan.cluster) as reps:
             await _feed(plan, reps, server, result)
             result.reports = [await _finish(r) for r in reps]
-        _count(server.url, fake, result)
+        _count(server.url, plan.cluster, fake, result)
     finally:
         await fake.stop()
         server.stop()
@@ -333,12 +338,14 @@ async def run(plan: Plan, folder: Path, log: Path | None = None) -> Run:
 
 
 @contextlib.asynccontextmanager
-async def _replicas(redis_url: str, api_url: str, log: Path) -> AsyncIterator[list[Replica]]:
+async def _replicas(
+    redis_url: str, api_url: str, log: Path, cluster: bool
+) -> AsyncIterator[list[Replica]]:
     started: list[Replica] = []
     with log.open("a") as errors:
         try:
             for _ in range(2):
-                started.append(await _spawn(redis_url, api_url, errors))
+                started.append(await _spawn(redis_url, api_url, errors, cluster))
             yield started
         finally:
             for r in started:
@@ -350,8 +357,9 @@ async def _replicas(redis_url: str, api_url: str, log: Path) -> AsyncIterator[li
                     r.process.stdout.close()
 
 
-async def _spawn(redis_url: str, api_url: str, errors: Any) -> Replica:
+async def _spawn(redis_url: str, api_url: str, errors: Any, cluster: bool) -> Replica:
     command = [sys.executable, "-m", "scripts.loadtest", "replica", redis_url, api_url]
+    command += ["cluster"] if cluster else []
     env = os.environ | {"PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True, env=env
@@ -368,7 +376,9 @@ async def _spawn(redis_url: str, api_url: str, errors: Any) -> Replica:
     return Replica(process, int(port), int(control))
 
 
-async def _feed(plan: Plan, reps: list[Replica], server: RedisServer, result: Run) -> None:
+async def _feed(
+    plan: Plan, reps: list[Replica], server: RedisServer | RedisClusterServers, result: Run
+) -> None:
     """Post every delivery with bounded concurrency; restart Redis once, halfway through."""
     todo = list(deliveries(plan))
     result.deliveries = len(todo)
@@ -394,7 +404,7 @@ async def _feed(plan: Plan, reps: list[Replica], server: RedisServer, result: Ru
     result.seconds = time.perf_counter() - started
 
 
-async def _restart(server: RedisServer, outage_s: float) -> None:
+async def _restart(server: RedisServer | RedisClusterServers, outage_s: float) -> None:
     await asyncio.to_thread(server.stop)
     await asyncio.sleep(outage_s)
     await asyncio.to_thread(server.start)
@@ -430,9 +440,13 @@ async def _finish(rep: Replica) -> dict[str, Any]:
     return report
 
 
-def _count(redis_url: str, fake: FakeSlack, result: Run) -> None:
+def _count(redis_url: str, cluster: bool, fake: FakeSlack, result: Run) -> None:
     """The warnings Redis counted at the end, and the nudges Slack received per author."""
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client: redis.Redis | redis.RedisCluster = (
+        redis.RedisCluster.from_url(redis_url, decode_responses=True)
+        if cluster
+        else redis.Redis.from_url(redis_url, decode_responses=True)
+    )
     for key in client.scan_iter(match="kodeks:{slack:*}:warn:*", count=1000):
         found = _WARN_KEY.match(key)
         if found is None:
@@ -458,11 +472,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outage", type=float, default=1.0, help="seconds Redis stays down")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--log", type=Path, help="keep the replicas' warnings in this file")
+    parser.add_argument("--cluster", action="store_true", help="on a 3-master Redis Cluster")
     args, rest = parser.parse_known_args(argv)
     if rest[:1] == ["replica"]:
-        asyncio.run(replica(rest[1], rest[2]))
+        asyncio.run(replica(rest[1], rest[2], rest[3:] == ["cluster"]))
         return 0
-    plan = Plan(args.messages, concurrency=args.concurrency, outage_s=args.outage, seed=args.seed)
+    plan = Plan(
+        args.messages, concurrency=args.concurrency, outage_s=args.outage, seed=args.seed,
+        cluster=args.cluster,
+    )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="kodeks-load-") as folder:
         result = asyncio.run(run(plan, Path(folder), args.log))
     figures = result.figures()

@@ -1,4 +1,5 @@
-"""Shared fixtures: one checker per session, and the store on fakeredis and on a real Redis.
+"""Shared fixtures: one checker per session, and the store on fakeredis, on a real Redis and on a
+real 3-master Redis Cluster the suite starts itself.
 
 Tests that share the test Redis give each store a key prefix of its own (`own_keys`), so they
 could run in parallel without seeing each other's keys.
@@ -15,10 +16,13 @@ import fakeredis
 import pytest
 import redis
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 
+from bot.store.redis_store import Client as StoreClient
 from bot.store.redis_store import RedisStore
 from rules import Checker, Client, build_checker
 from tests.support import TEST_REDIS_URL, own_keys, redis_or_fail
+from tests.support.redis_server import RedisClusterServers
 
 REGISTRY = (
     Client("Ромашка", ("ТМ «Ромашка»", "Romashka")),
@@ -57,14 +61,38 @@ def no_key_without_ttl() -> Iterator[None]:
     assert not eternal, f"keys without a TTL: {eternal[:10]}"
 
 
-@pytest.fixture(params=["embedded", "redis"])
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisClusterServers]:
+    """A real Redis Cluster of three masters, for the whole session; at its end, like the shared
+    Redis, no key outside kodeks:cfg: may be without a TTL on any master."""
+    cluster = RedisClusterServers(tmp_path_factory.mktemp("cluster"))
+    cluster.start()
+    yield cluster
+    try:
+        eternal = [
+            key
+            for node in cluster.masters()
+            for key in node.scan_iter(count=1000)
+            if b":cfg:" not in key and node.ttl(key) == -1
+        ]
+    finally:
+        cluster.stop()
+    assert not eternal, f"keys without a TTL on the cluster: {eternal[:10]}"
+
+
+@pytest.fixture(params=["embedded", "redis", "cluster"])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[RedisStore]:
-    """The same store code on fakeredis (the embedded default) and on a real Redis."""
+    """The same store code on fakeredis (the embedded default), on a real Redis, and on a real
+    Redis Cluster (keys spread over three masters, MOVED and all)."""
+    client: StoreClient
     if request.param == "embedded":
-        client: aioredis.Redis = fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer())
-    else:
+        client = fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer())
+    elif request.param == "redis":
         redis_or_fail()
         client = aioredis.Redis.from_url(TEST_REDIS_URL)
+    else:
+        cluster = request.getfixturevalue("redis_cluster")
+        client = RedisCluster.from_url(cluster.url)
     store = RedisStore(client, keys=own_keys())
     yield store
     await store.close()

@@ -31,8 +31,7 @@ _PING_TRIES = 5
 async def connect_core(settings: Settings, router: PlatformRouter) -> Core:
     """Load and check the config and rules, connect the store, wire the bot to `router`."""
     config = load_config(settings.config)
-    url = settings.redis_url.get_secret_value() if settings.redis_url else None
-    store = RedisStore.from_url(url)
+    store = RedisStore.from_settings(settings)
     await _wait_for_redis(store)
     journal = None if store.embedded else Journal(settings.journal)  # embedded: no outage
     core = build_core(
@@ -129,16 +128,21 @@ async def _until(stop: asyncio.Event) -> None:
 
 
 async def _close(core: Core, health: HealthServer | None, timeout: float) -> None:
-    """Flush what waited for Redis, stop serving health, close Redis: bounded in time."""
+    """Let the messages in hand finish, flush what waited for Redis, stop serving health, close
+    Redis: bounded in time."""
     try:
         async with asyncio.timeout(timeout):
+            if core.pipeline.in_flight:
+                log.info("finishing %s messages in hand", core.pipeline.in_flight)
+            await core.pipeline.settle()
             if health is not None:
                 await health.stop()
             await core.pipeline.flush()
     except TimeoutError:
         log.error(
-            "shutdown took longer than %ss; findings still waiting: %s", timeout, len(core.outage)
-        )
+            "shutdown took longer than %ss; messages still in hand: %s, findings still waiting: %s",
+            timeout, core.pipeline.in_flight, len(core.outage),
+        )  # fmt: skip
     finally:
         await core.store.close()
         _close_journal(core)

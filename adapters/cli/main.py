@@ -10,6 +10,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from bot.domain.config import AgencyConfig, ConfigError, load_config
@@ -215,7 +216,9 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 def _run_bench(args: argparse.Namespace) -> int:
+    from adapters.cli.loop import loop_factory, run_async  # noqa: PLC0415
     from bot.measure.bench import PEER, bench_checker, bench_peer, default_corpus  # noqa: PLC0415
+    from bot.ops.settings import Settings  # noqa: PLC0415
 
     chat = ChatKind(args.chat) if args.chat else None
     corpus = args.corpus or default_corpus()
@@ -231,7 +234,11 @@ def _run_bench(args: argparse.Namespace) -> int:
             "ratio": round(ratio, 2),
         }
     if args.pipeline:
-        result["pipeline"] = asyncio.run(_bench_pipeline(checker, corpus, args))
+        loop = Settings().event_loop
+        pipeline: dict[str, float | int | str] = {}
+        pipeline |= run_async(_bench_pipeline(checker, corpus, args), loop)
+        pipeline["event_loop"] = "uvloop" if loop_factory(loop) else "asyncio"
+        result["pipeline"] = pipeline
     if args.json:
         _say(json.dumps(result))
     else:
@@ -271,10 +278,9 @@ async def _bench_pipeline(
     from bot.store.keys import Keys  # noqa: PLC0415
     from bot.store.redis_store import RedisStore  # noqa: PLC0415
 
-    url = Settings().redis_url
     # The bench's keys live under a prefix of their own and go when it ends: it never writes
     # findings into the audit trail or the counts of the bot that shares this Redis.
-    store = RedisStore.from_url(url.get_secret_value() if url else None, keys=Keys(BENCH_PREFIX))
+    store = RedisStore.from_settings(Settings(), keys=Keys(BENCH_PREFIX))
     try:
         if not store.embedded and not args.allow_dirty and await holds_kodeks_data(store):
             msg = (
@@ -303,8 +309,7 @@ async def _export_audit(fmt: str, days: int) -> None:
     from bot.ops.settings import Settings  # noqa: PLC0415
     from bot.store.redis_store import RedisStore  # noqa: PLC0415
 
-    url = Settings().redis_url
-    store = RedisStore.from_url(url.get_secret_value() if url else None)
+    store = RedisStore.from_settings(Settings())
     try:
         await export_audit(fmt, days, sys.stdout, store)
     finally:
@@ -320,14 +325,19 @@ def _run_scan(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # its dictionary banner
-    url = Settings().redis_url
+    settings = Settings()
     request = ScanRequest(args.export, args.out, args.json_out, args.csv_out, args.names)
-    redis_url = url.get_secret_value() if url else None
-    return run_scan(request, _load_agency(args.config), redis_url, open_export)
+    store = None  # the report reads feedback from the bot's Redis, when there is one
+    if settings.redis_url is not None:
+        from bot.store.redis_store import RedisStore  # noqa: PLC0415 - only with a Redis
+
+        store = partial(RedisStore.from_settings, settings)
+    return run_scan(request, _load_agency(args.config), store, open_export)
 
 
 def _run_bot(args: argparse.Namespace) -> int:
     from adapters.cli.compose import run  # noqa: PLC0415
+    from adapters.cli.loop import run_async  # noqa: PLC0415
     from bot.ops.logs import setup_logging  # noqa: PLC0415
     from bot.ops.settings import Settings  # noqa: PLC0415
 
@@ -335,7 +345,7 @@ def _run_bot(args: argparse.Namespace) -> int:
     settings = Settings()
     setup_logging(settings.log_level, settings.log_format)
     try:
-        asyncio.run(run(settings))
+        run_async(run(settings), settings.event_loop)
     except KeyboardInterrupt:
         return EXIT_CLEAN
     except RuntimeError as error:

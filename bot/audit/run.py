@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.audit.progress import Progress
 from bot.audit.report import CsvSink, render_html, report_data, summary
@@ -23,6 +23,9 @@ from bot.audit.scan import ExportScan
 from bot.domain.config import AgencyConfig
 from bot.domain.exports import Export, ExportError
 from rules import build_checker
+
+if TYPE_CHECKING:
+    from bot.store.redis_store import RedisStore
 
 log = logging.getLogger("bot.scan")
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -43,7 +46,7 @@ class ScanRequest:
 def run_scan(
     request: ScanRequest,
     config: AgencyConfig,
-    redis_url: str | None,
+    open_store: Callable[[], RedisStore] | None,
     open_export: Callable[[Path], Export],
 ) -> int:
     """Scan, write the outputs and print the summary; return the exit code.
@@ -64,7 +67,7 @@ def run_scan(
     except ExportError as error:
         sys.stderr.write(f"\nkodeks: {error}\n")
         return EXIT_USAGE
-    feedback = asyncio.run(_feedback(redis_url)) if redis_url else None
+    feedback = asyncio.run(_feedback(open_store)) if open_store else None
     data = report_data(result, checker.ruleset, request.export.name, feedback)
     _write(request.out, render_html(data))
     if request.json_out is not None:
@@ -89,11 +92,11 @@ def _write(path: Path, text: str) -> None:
         raise ExportError(msg) from error
 
 
-async def _feedback(url: str) -> dict[str, int] | None:
+async def _feedback(open_store: Callable[[], RedisStore]) -> dict[str, int] | None:
     """Read the false-alarm feedback per rule from the bot's Redis; None when it cannot."""
-    from bot.store.redis_store import RedisError, RedisStore  # noqa: PLC0415 - only with a Redis URL
+    from bot.store.redis_store import RedisError  # noqa: PLC0415 - only with a Redis
 
-    store = RedisStore.from_url(url)
+    store = open_store()
     try:
         return await asyncio.wait_for(store.feedback_counts(), _FEEDBACK_TIMEOUT_S)
     except (RedisError, OSError, TimeoutError):

@@ -112,12 +112,16 @@ class Settings(BaseSettings):
     )
 
     redis_url: SecretStr | None = None
+    # True: KODEKS_REDIS_URL names any node of a Redis Cluster, and the client finds the rest.
+    redis_cluster: bool = False
     config: Path = Path("agency.toml")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     # Longer texts are checked on their first characters only, with a log line of ids.
     # Slack allows 40,000 characters a message, Telegram 4,096: beyond 65,536 is a mistake.
     max_text_chars: int = Field(default=16_384, ge=256, le=65_536)
+    # auto: uvloop when installed (the `fast` extra), else asyncio's loop.
+    event_loop: Literal["auto", "asyncio", "uvloop"] = "auto"
     # Messages worked on at once per process (a pipeline semaphore, aiogram's polling tasks).
     concurrency: int = Field(default=64, ge=1, le=4_096)
     # Findings that wait for Redis, on disk, so that a restart during an outage keeps them.

@@ -88,6 +88,11 @@ class Pipeline:
         self._checker, self._policy, self._store = checker, policy, store
         # However many deliveries Bolt or aiogram start at once, this many are worked on.
         self._slots = asyncio.Semaphore(concurrency)
+        # Deliveries the platform has acknowledged and handle() has not finished: shutdown waits
+        # for them (Bolt runs each in a task of its own, which the loop's end would cancel).
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._resolver, self._nudger, self._attentiveness = resolver, nudger, attentiveness
         self._metrics, self._outage, self._max_text_chars = metrics, outage, max_text_chars
         # The counters every message moves, looked up once per label value, not per message.
@@ -97,6 +102,8 @@ class Pipeline:
     async def handle(self, message: IncomingMessage) -> Outcome:
         """Check one message and act on it; never raises."""
         started = time.perf_counter()
+        self._in_flight += 1
+        self._idle.clear()
         try:
             async with self._slots:
                 return await self._handle(message)
@@ -111,6 +118,18 @@ class Pipeline:
             return Outcome(Status.FAILED)
         finally:
             self._metrics.latency.observe(time.perf_counter() - started)
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    @property
+    def in_flight(self) -> int:
+        """How many handle() calls are under way."""
+        return self._in_flight
+
+    async def settle(self) -> None:
+        """Return once no handle() call is under way (at shutdown, after intake has stopped)."""
+        await self._idle.wait()
 
     async def _handle(self, message: IncomingMessage) -> Outcome:
         if rules_policy.exit_reason(message, self._policy) is not None:

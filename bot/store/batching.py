@@ -12,16 +12,19 @@ import asyncio
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError
 
+# One server or a cluster: a cluster's pipeline sends each script call to the node of its keys.
+Client = aioredis.Redis | RedisCluster
 _Call = tuple[list[Any], list[Any], "asyncio.Future[Any]"]
 
 
 class ScriptBatcher:
     """Run one script for many concurrent callers, batched per event-loop turn."""
 
-    def __init__(self, redis: aioredis.Redis, script: AsyncScript) -> None:
+    def __init__(self, redis: Client, script: AsyncScript) -> None:
         self.redis = redis
         self.script = script
         self._pending: list[_Call] = []

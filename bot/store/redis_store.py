@@ -8,14 +8,21 @@ codecs of `records.py`, the only place that knows a record's stored shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
 
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import (
     BusyLoadingError,
     ClusterDownError,
     ReadOnlyError,
+    RedisClusterException,
     RedisError,
     TryAgainError,
 )
@@ -24,7 +31,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.domain.clock import DAY_MS, DAY_S, MINUTE_MS, now_ms
 from bot.domain.models import Nudge
-from bot.store.batching import ScriptBatcher
+from bot.ops.settings import Settings
+from bot.store.batching import Client, ScriptBatcher
 from bot.store.keys import Keys
 from bot.store.records import (
     Answer,
@@ -48,15 +56,58 @@ from bot.store.records import (
 )
 from bot.store.scripts import SCRIPTS
 
-__all__ = ["MessageRef", "RecordResult", "RedisError", "RedisStore", "Windows", "is_outage"]
+P = ParamSpec("P")
+T = TypeVar("T")
+C = TypeVar("C")
+
+__all__ = [
+    "Client", "ClusterUnavailableError", "MessageRef", "RecordResult", "RedisError", "RedisStore",
+    "Windows", "is_outage",
+]  # fmt: skip
 
 # Errors that say Redis is away or not yet serving (lost connection, time-out, loading, a
-# failover under way): worth buffering and retrying. Any other error is about the data or the
-# command (WRONGTYPE, a script error) and would fail again on retry.
+# failover under way; on a cluster, `ClusterUnavailableError`): worth buffering and retrying.
+# Any other error is about the data or the command (WRONGTYPE, a script error) and would fail
+# again on retry. MOVED and ASK never get here: the cluster client follows them.
 _OUTAGE: tuple[type[Exception], ...] = (
     RedisConnectionError, RedisTimeoutError, BusyLoadingError, ClusterDownError, TryAgainError,
     ReadOnlyError, OSError,
 )  # fmt: skip
+# A lost connection or a time-out is tried again twice (after up to 0.1 s, then up to 0.2 s) before
+# the error reaches the pipeline, which then buffers: a blip costs nothing, an outage little.
+_RETRIES = 2
+# A reply within 2 s or the command counts as failed: a stalled Redis must not stall intake.
+_TIMEOUT_S = 2.0
+
+
+class ClusterUnavailableError(RedisConnectionError):
+    """The cluster cannot say where keys live: no node answers, or not every slot is served.
+
+    redis-py raises these as `RedisClusterException`, which is not a `RedisError`; the store
+    raises them as a lost connection, which is what they are to the pipeline (an outage)."""
+
+
+def _cluster_errors_as_outage(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    @functools.wraps(method)
+    async def translated(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except RedisClusterException as error:
+            raise ClusterUnavailableError(str(error)) from error
+
+    return translated
+
+
+def _every_coroutine(decorator: Callable[[Any], Any]) -> Callable[[type[C]], type[C]]:
+    """A class decorator that applies `decorator` to every public coroutine of the class."""
+
+    def apply(cls: type[C]) -> type[C]:
+        for name, method in list(vars(cls).items()):
+            if inspect.iscoroutinefunction(method) and not name.startswith("_"):
+                setattr(cls, name, decorator(method))
+        return cls
+
+    return apply
 
 
 def is_outage(error: BaseException) -> bool:
@@ -71,6 +122,20 @@ HELD_MAX = 50
 AUDIT_MAX = 100_000
 STATE_TTL_S = 400 * DAY_S
 NUDGE_TTL_S = 30 * DAY_S
+
+
+def connect(url: str, *, cluster: bool = False) -> Client:
+    """A client for `url`: one server, or (`cluster`) the cluster that server belongs to, which
+    learns the other nodes from it and follows MOVED and ASK on its own."""
+    retry = Retry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), _RETRIES)
+    if cluster:
+        return RedisCluster.from_url(
+            url, retry=retry, socket_timeout=_TIMEOUT_S, socket_connect_timeout=_TIMEOUT_S
+        )
+    return aioredis.Redis.from_url(
+        url, retry=retry, socket_timeout=_TIMEOUT_S, socket_connect_timeout=_TIMEOUT_S,
+        health_check_interval=15,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +170,11 @@ def _fields(raw: Mapping[bytes | str, bytes | str] | None) -> dict[str, str]:
     return {text(k): text(v) for k, v in (raw or {}).items()}
 
 
+@_every_coroutine(_cluster_errors_as_outage)
 class RedisStore:
     """kodeks's state in Redis (or the embedded fakeredis)."""
 
-    def __init__(
-        self, redis: aioredis.Redis, *, embedded: bool = False, keys: Keys | None = None
-    ) -> None:
+    def __init__(self, redis: Client, *, embedded: bool = False, keys: Keys | None = None) -> None:
         self.redis = redis
         self.embedded = embedded  # in-process fakeredis: nothing outlives the process
         self.keys = keys or Keys()
@@ -120,20 +184,29 @@ class RedisStore:
         self._close_wait = ScriptBatcher(redis, self._scripts["close_wait"])
 
     @classmethod
-    def from_url(cls, url: str | None, *, keys: Keys | None = None) -> RedisStore:
-        """Connect to `url`, or run embedded on fakeredis when there is none."""
+    def from_url(
+        cls, url: str | None, *, cluster: bool = False, keys: Keys | None = None
+    ) -> RedisStore:
+        """Connect to `url` (with `cluster`, to the Redis Cluster that node belongs to), or run
+        embedded on fakeredis when there is none."""
         if url is None:
             import fakeredis  # noqa: PLC0415 - only the embedded default needs it
 
             return cls(fakeredis.FakeAsyncRedis(), embedded=True, keys=keys)
-        client = aioredis.Redis.from_url(
-            url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=15
-        )
-        return cls(client, keys=keys)
+        return cls(connect(url, cluster=cluster), keys=keys)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, keys: Keys | None = None) -> RedisStore:
+        """The store `KODEKS_REDIS_URL` and `KODEKS_REDIS_CLUSTER` name (embedded without a URL)."""
+        url = settings.redis_url.get_secret_value() if settings.redis_url else None
+        return cls.from_url(url, cluster=settings.redis_cluster, keys=keys)
 
     async def close(self) -> None:
         """Close the connections."""
-        await self.redis.aclose(close_connection_pool=True)
+        if isinstance(self.redis, RedisCluster):
+            await self.redis.aclose()  # every node's connections
+        else:
+            await self.redis.aclose(close_connection_pool=True)
 
     async def ping(self) -> bool:
         """Tell whether Redis answers."""

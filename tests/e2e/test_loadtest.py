@@ -22,10 +22,11 @@ def redis_binary() -> str:
     return binary
 
 
+@pytest.mark.parametrize("cluster", [False, True], ids=["redis", "cluster"])
 async def test_two_replicas_through_a_redis_restart_lose_nothing_and_double_nothing(
-    redis_binary: str, tmp_path: Path
+    redis_binary: str, tmp_path: Path, cluster: bool
 ) -> None:
-    result = await run(Plan(messages=2_000, outage_s=0.5), tmp_path)
+    result = await run(Plan(messages=2_000, outage_s=0.5, cluster=cluster), tmp_path)
     figures = result.figures()
     assert figures["warnings_lost"] == 0, figures
     assert figures["nudges_doubled"] == 0, figures

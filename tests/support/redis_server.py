@@ -26,7 +26,9 @@ def free_port() -> int:
 class RedisServer:
     """One redis-server process, durable on disk, that a test can stop and start again."""
 
-    def __init__(self, folder: Path, *, password: str | None = None, tls: bool = False) -> None:
+    def __init__(
+        self, folder: Path, *, password: str | None = None, tls: bool = False, cluster: bool = False
+    ) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             if in_ci():
@@ -38,6 +40,9 @@ class RedisServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.password = password
         self.certificate = make_certificate(folder) if tls else None
+        # A cluster node talks to the others on a bus port of its own (by default port + 10000,
+        # which may not be free): chosen here like the port.
+        self.cluster_port = free_port() if cluster else None
 
     @property
     def url(self) -> str:
@@ -59,6 +64,10 @@ class RedisServer:
                 "--tls-cert-file", str(self.certificate), "--tls-key-file", str(key),
             ]  # fmt: skip
             args += ["--requirepass", self.password] if self.password else []
+        if self.cluster_port is not None:
+            args += ["--cluster-enabled", "yes", "--cluster-port", str(self.cluster_port)]
+            args += ["--cluster-config-file", str(self.folder / "nodes.conf")]
+            args += ["--cluster-node-timeout", "2000"]
         return args
 
     def start(self) -> None:
@@ -109,3 +118,66 @@ def make_certificate(folder: Path) -> Path:
         check=True, capture_output=True, timeout=30,
     )  # fmt: skip
     return certificate
+
+
+class RedisClusterServers:
+    """A real Redis Cluster of `masters` redis-server processes of the test's own, no replicas,
+    made with `redis-cli --cluster create`; each node durable in its own folder, so the whole
+    cluster can be stopped and started again as one (an outage of the cluster)."""
+
+    def __init__(self, folder: Path, masters: int = 3) -> None:
+        if shutil.which("redis-cli") is None:
+            if in_ci():
+                pytest.fail("CI needs redis-cli on PATH for the cluster tests")
+            pytest.skip("redis-cli is not installed")
+        self.nodes = []
+        for n in range(masters):
+            (folder / f"node{n}").mkdir(parents=True, exist_ok=True)
+            self.nodes.append(RedisServer(folder / f"node{n}", cluster=True))
+
+    @property
+    def url(self) -> str:
+        """Any one node's URL: the cluster client learns the others from it."""
+        return self.nodes[0].url
+
+    def start(self) -> None:
+        """Start every node; the first time, join them into a cluster and wait until it serves."""
+        fresh = not (self.nodes[0].folder / "nodes.conf").exists()
+        for node in self.nodes:
+            node.start()
+        if fresh:
+            addresses = [f"127.0.0.1:{node.port}" for node in self.nodes]
+            subprocess.run(
+                ["redis-cli", "--cluster", "create", *addresses, "--cluster-replicas", "0",
+                 "--cluster-yes"],
+                check=True, capture_output=True, timeout=60,
+            )  # fmt: skip
+        self._wait_until_ok()
+
+    def _wait_until_ok(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            states = [_cluster_state(node.url) for node in self.nodes]
+            if all(state == "ok" for state in states):
+                return
+            time.sleep(0.1)
+        self.stop()
+        msg = "the test Redis Cluster did not reach cluster_state:ok"
+        raise RuntimeError(msg)
+
+    def stop(self) -> None:
+        """Stop every node (SIGTERM)."""
+        for node in self.nodes:
+            node.stop()
+
+    def masters(self) -> list[redis.Redis]:
+        """A plain client on each node, to see what landed where."""
+        return [redis.Redis.from_url(node.url) for node in self.nodes]
+
+
+def _cluster_state(url: str) -> str:
+    try:
+        info = redis.Redis.from_url(url, socket_connect_timeout=0.2).execute_command("CLUSTER INFO")
+    except redis.RedisError:
+        return "down"
+    return str(info.get("cluster_state", "unknown"))  # redis-py parses the reply into a dict

@@ -64,9 +64,10 @@ AGENCY: dict[str, Any] = {
 }  # fmt: skip
 
 
-@pytest.fixture(params=["redis", "embedded"])
+@pytest.fixture(params=["redis", "cluster", "embedded"])
 async def server(request: pytest.FixtureRequest) -> AsyncIterator[Callable[[], RedisStore]]:
-    """Connect stores to one Redis (each call: a new connection, as a new process would).
+    """Connect stores to one Redis, one Redis Cluster or one fakeredis (each call: a new
+    connection, as a new process would).
 
     Waits share one due set per key prefix: each test has a prefix of its own, so it never sees
     another test's waits.
@@ -74,10 +75,13 @@ async def server(request: pytest.FixtureRequest) -> AsyncIterator[Callable[[], R
     made: list[RedisStore] = []
     fake = fakeredis.FakeServer()
     keys = own_keys()
+    cluster = request.getfixturevalue("redis_cluster") if request.param == "cluster" else None
 
     def connect() -> RedisStore:
         if request.param == "redis":
             store = RedisStore(aioredis.Redis.from_url(TEST_REDIS_URL), keys=keys)
+        elif cluster is not None:
+            store = RedisStore.from_url(cluster.url, cluster=True, keys=keys)
         else:
             store = RedisStore(fakeredis.FakeAsyncRedis(server=fake), embedded=True, keys=keys)
         made.append(store)

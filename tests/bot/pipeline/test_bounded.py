@@ -76,3 +76,23 @@ async def test_a_long_text_is_checked_off_the_loop_and_a_short_one_on_it(
     loop = threading.get_ident()
     assert threads[0] == loop and threads[1] != loop
     assert short_outcome.status is long_outcome.status is Status.RECORDED
+
+
+async def test_settle_waits_for_every_message_in_hand(checker: Checker) -> None:
+    notifier = GatedNotifier()
+    core = core_on(checker, notifier=notifier)
+    handling = [
+        asyncio.create_task(core.pipeline.handle(message(RUDE, n, "11" if n else "12")))
+        for n in range(2)
+    ]
+    await asyncio.wait_for(_until(lambda: notifier.holding == 2), timeout=5)
+    settled = asyncio.create_task(core.pipeline.settle())
+    for _ in range(50):
+        await asyncio.sleep(0)
+
+    assert core.pipeline.in_flight == 2
+    assert not settled.done()  # shutdown would wait here, not drop the two
+    notifier.release.set()
+    await asyncio.wait_for(settled, timeout=5)
+    assert core.pipeline.in_flight == 0
+    assert all(task.done() for task in handling)

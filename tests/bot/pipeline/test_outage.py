@@ -16,7 +16,7 @@ from bot.store.redis_store import RedisStore
 from rules import Checker
 from tests.support.bots import core_on
 from tests.support.fakes import RecordingNotifier
-from tests.support.redis_server import RedisServer, free_port
+from tests.support.redis_server import RedisClusterServers, RedisServer, free_port
 
 USERS = ("11", "12", "13")
 CONFIG = AgencyConfig.model_validate(
@@ -29,9 +29,12 @@ CONFIG = AgencyConfig.model_validate(
 )
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path)
+@pytest.fixture(params=["redis", "cluster"])
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[RedisServer | RedisClusterServers]:
+    """Our own Redis, or our own 3-master cluster, that the test may stop and start."""
+    server = RedisServer(tmp_path) if request.param == "redis" else RedisClusterServers(tmp_path)
     server.start()
     yield server
     server.stop()
@@ -46,9 +49,10 @@ def _message(n: int) -> IncomingMessage:
 
 
 async def test_redis_restart_loses_no_warning_and_doubles_no_nudge(
-    server: RedisServer, checker: Checker
+    server: RedisServer | RedisClusterServers, checker: Checker
 ) -> None:
-    store = RedisStore.from_url(server.url)
+    cluster = isinstance(server, RedisClusterServers)
+    store = RedisStore.from_url(server.url, cluster=cluster)
     notifier = RecordingNotifier()
     core = core_on(checker, CONFIG, store, notifier, outage_backoff_s=0.05)
     pipeline = core.pipeline
@@ -77,7 +81,9 @@ async def test_redis_restart_loses_no_warning_and_doubles_no_nudge(
     assert await core.problems() == []
 
     counted = 0
-    client = redis.Redis.from_url(server.url)
+    client = (
+        redis.RedisCluster.from_url(server.url) if cluster else redis.Redis.from_url(server.url)
+    )
     for user in USERS:
         counted += client.zcard(store.keys.warnings("telegram", user, 6))
     assert counted == len(accepted) == 90
