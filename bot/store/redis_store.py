@@ -8,13 +8,16 @@ codecs of `records.py`, the only place that knows a record's stored shape.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
+import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import redis.asyncio as aioredis
+import redis.asyncio.connection as aioconnection
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
@@ -76,6 +79,12 @@ _OUTAGE: tuple[type[Exception], ...] = (
 # A lost connection or a time-out is tried again twice (after up to 0.1 s, then up to 0.2 s) before
 # the error reaches the pipeline, which then buffers: a blip costs nothing, an outage little.
 _RETRIES = 2
+# Connections per cluster node. redis-py's cluster client allows 100 and, past them, raises
+# MaxConnectionsError, a ConnectionError: it then takes the node for failed, rebuilds its view of
+# the cluster and closes connections still in use, failing or re-sending their commands. Each
+# handle() holds one connection at a time, so KODEKS_CONCURRENCY (at most 4096) plus the
+# background tasks never reach this; Redis itself allows 10,000 clients.
+_CLUSTER_CONNECTIONS = 8192
 # A reply within 2 s or the command counts as failed: a stalled Redis must not stall intake.
 _TIMEOUT_S = 2.0
 
@@ -87,15 +96,37 @@ class ClusterUnavailableError(RedisConnectionError):
     raises them as a lost connection, which is what they are to the pipeline (an outage)."""
 
 
-def _cluster_errors_as_outage(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+def _cluster_safe(
+    method: Callable[Concatenate[RedisStore, P], Awaitable[T]],
+) -> Callable[Concatenate[RedisStore, P], Awaitable[T]]:
+    """Run a store method on a cluster client that has learnt the cluster, and raise what redis-py
+    raises for a cluster it cannot reach as the outage it is."""
+
     @functools.wraps(method)
-    async def translated(*args: P.args, **kwargs: P.kwargs) -> T:
+    async def guarded(store: RedisStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            return await method(*args, **kwargs)
+            await store.learn_the_cluster()
+            return await method(store, *args, **kwargs)
         except RedisClusterException as error:
             raise ClusterUnavailableError(str(error)) from error
+        except AttributeError as error:
+            if not _connection_closed_under_us(error):
+                raise
+            raise ClusterUnavailableError("a connection closed while in use") from error
 
-    return translated
+    return guarded
+
+
+def _connection_closed_under_us(error: AttributeError) -> bool:
+    """Tell redis-py's cluster race from a bug of ours: when a node goes away, the cluster client
+    rebuilds its topology and closes the old nodes' connections, some of them mid-handshake, and
+    the next write on one fails on its missing socket writer (`'NoneType' object has no attribute
+    'writelines'`) instead of raising a ConnectionError. Seen here on every restart of a cluster."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and frames[-1].filename == aioconnection.__file__
+
+
+_UNGUARDED = ("close", "learn_the_cluster")  # no cluster needed, or the guard itself
 
 
 def _every_coroutine(decorator: Callable[[Any], Any]) -> Callable[[type[C]], type[C]]:
@@ -103,7 +134,8 @@ def _every_coroutine(decorator: Callable[[Any], Any]) -> Callable[[type[C]], typ
 
     def apply(cls: type[C]) -> type[C]:
         for name, method in list(vars(cls).items()):
-            if inspect.iscoroutinefunction(method) and not name.startswith("_"):
+            public = not name.startswith("_") and name not in _UNGUARDED
+            if public and inspect.iscoroutinefunction(method):
                 setattr(cls, name, decorator(method))
         return cls
 
@@ -130,8 +162,9 @@ def connect(url: str, *, cluster: bool = False) -> Client:
     retry = Retry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), _RETRIES)
     if cluster:
         return RedisCluster.from_url(
-            url, retry=retry, socket_timeout=_TIMEOUT_S, socket_connect_timeout=_TIMEOUT_S
-        )
+            url, retry=retry, max_connections=_CLUSTER_CONNECTIONS, socket_timeout=_TIMEOUT_S,
+            socket_connect_timeout=_TIMEOUT_S,
+        )  # fmt: skip
     return aioredis.Redis.from_url(
         url, retry=retry, socket_timeout=_TIMEOUT_S, socket_connect_timeout=_TIMEOUT_S,
         health_check_interval=15,
@@ -170,7 +203,7 @@ def _fields(raw: Mapping[bytes | str, bytes | str] | None) -> dict[str, str]:
     return {text(k): text(v) for k, v in (raw or {}).items()}
 
 
-@_every_coroutine(_cluster_errors_as_outage)
+@_every_coroutine(_cluster_safe)
 class RedisStore:
     """kodeks's state in Redis (or the embedded fakeredis)."""
 
@@ -182,6 +215,19 @@ class RedisStore:
         # The two scripts every busy pipeline runs per message go out in batches.
         self._record = ScriptBatcher(redis, self._scripts["record"])
         self._close_wait = ScriptBatcher(redis, self._scripts["close_wait"])
+        # A cluster client learns the cluster on first use; many first uses at once each start
+        # learning it and close each other's connections, so the first one learns it alone.
+        self._cluster_unknown = isinstance(redis, RedisCluster)
+        self._learning = asyncio.Lock()
+
+    async def learn_the_cluster(self) -> None:
+        """On a cluster, learn its nodes and slots once, before any command (a no-op after)."""
+        if not self._cluster_unknown:
+            return
+        async with self._learning:
+            if self._cluster_unknown and isinstance(self.redis, RedisCluster):
+                await self.redis.initialize()
+                self._cluster_unknown = False
 
     @classmethod
     def from_url(
