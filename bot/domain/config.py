@@ -70,6 +70,7 @@ def load_config(path: Path) -> AgencyConfig:
         source = path.read_text(encoding="utf-8")
     except OSError as error:
         msg = f"{path}: cannot read the agency config ({error.strerror}); check KODEKS_CONFIG"
+        msg += " (kodeks init writes a new one)"
         raise ConfigError(msg) from error
     try:
         data = tomllib.loads(source)
