@@ -1,6 +1,9 @@
-"""The `kodeks` command: check, eval, bench, scan (DESIGN.md's CLI contract).
+"""The `kodeks` command line: the parser, and each command's run.
 
-Imports stay lazy: `kodeks check` must start fast and never load aiogram or slack.
+The subcommands' exit codes and JSON shapes are a contract that tests, benchmarks and reviewers
+rely on. Heavy imports happen inside the commands that need them, so `kodeks check` starts fast
+and never loads aiogram or Slack. Help texts are for the people who run kodeks: say what a
+command does and what it reads, not how it is built.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
+from adapters.cli.configured import add_config
+from adapters.cli.scaffold import add_init
 from bot.domain.config import AgencyConfig, ConfigError, load_config
+from bot.ops.settings import SettingsError
 from rules import ChatKind, CheckContext, Checker, Finding, RulesError, build_checker
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -27,8 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Callable[[argparse.Namespace], int] = args.run
     try:
         return command(args)
-    except (ConfigError, RulesError, ValueError) as error:
-        sys.stderr.write(f"kodeks: {error}\n")
+    except (ConfigError, SettingsError, RulesError, ValueError) as error:
+        # One line per problem, each marked as ours: several may be wrong at once.
+        sys.stderr.writelines(f"kodeks: {line}\n" for line in str(error).splitlines())
         return EXIT_USAGE
 
 
@@ -36,11 +43,90 @@ def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kodeks", description=__doc__)
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+ABOUT = """\
+kodeks keeps an agency's chats with its clients within its code of conduct: it checks what staff
+write in Telegram and Slack and nudges the author privately, with the clause and a better wording.
+"""
 
-    check = commands.add_parser("check", help="check one draft against the code")
+START = """\
+To start: kodeks init (writes agency.toml and .env), kodeks config check, then kodeks run.
+Without a server or tokens: kodeks check "TEXT" and kodeks scan EXPORT. kodeks COMMAND --help
+says more about each command.
+"""
+
+RUN_ENVIRONMENT = """\
+environment (read from the process and from ./.env; an empty value means not set):
+  KODEKS_CONFIG                 agency.toml: clients, chats, staff, policy (default ./agency.toml)
+  KODEKS_REDIS_URL              Redis, e.g. redis://127.0.0.1:6379/0, rediss:// for TLS
+                                (empty: the embedded in-process store, for trials only)
+  KODEKS_REDIS_CLUSTER          true: KODEKS_REDIS_URL is one node of a Redis Cluster
+  KODEKS_TELEGRAM__TOKEN        the bot token from @BotFather (empty: no Telegram)
+  KODEKS_TELEGRAM__MODE         polling (default) | webhook, which also needs
+                                KODEKS_TELEGRAM__WEBHOOK_URL and KODEKS_TELEGRAM__WEBHOOK_SECRET
+  KODEKS_SLACK__BOT_TOKEN       xoxb-… (empty: no Slack)
+  KODEKS_SLACK__MODE            socket (default; needs KODEKS_SLACK__APP_TOKEN, xapp-…) |
+                                http (needs KODEKS_SLACK__SIGNING_SECRET)
+  KODEKS_METRICS__PORT          /metrics, /healthz, /readyz on 127.0.0.1 (default 9108)
+  KODEKS_LOG_LEVEL, KODEKS_LOG_FORMAT, KODEKS_JOURNAL, KODEKS_SHUTDOWN_TIMEOUT and the rest:
+                                .env.example lists and explains every one
+
+Check both before starting: kodeks config check. SIGTERM or Ctrl-C stops the bot cleanly.
+"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("kodeks")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kodeks",
+        description=ABOUT,
+        epilog=START,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kodeks {_version()}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    add_init(commands)
+    add_config(commands)
+    _add_check(commands)
+    _add_quality(commands)
+    _add_bench(commands)
+    _add_scan(commands)
+    _add_run(commands)
+    _add_audit(commands)
+    return parser
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    about: str,
+    epilog: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add a subcommand whose own --help starts with the line the command list shows."""
+    return commands.add_parser(
+        name,
+        help=about,
+        description=about[0].upper() + about[1:] + ".",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = _command(
+        commands,
+        "check",
+        "check one draft against the code",
+        "Exit status: 0 clean, 1 findings, 2 bad usage. Reads --config, else KODEKS_CONFIG or"
+        " ./agency.toml where it exists.",
+    )
     check.add_argument("text", help="the draft, or - to read it from standard input")
     _add_chat(check)
     check.add_argument("--client", help="the client whose chat it is (name or alias)")
@@ -48,10 +134,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print findings as JSON")
     check.set_defaults(run=_run_check, chat="client")
 
-    _add_quality(commands)
 
-    _add_bench(commands)
-    scan = commands.add_parser("scan", help="audit a Telegram or Slack export, with a report")
+def _add_scan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scan = _command(commands, "scan", "audit a Telegram or Slack export, with an HTML report")
     scan.add_argument("export", type=Path, help="Telegram result.json (or its folder), Slack zip")
     scan.add_argument("--config", type=Path, help="agency.toml: clients, chats and staff")
     scan.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML report")
@@ -59,21 +144,37 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--csv", type=Path, dest="csv_out", help="also write one row per finding")
     scan.add_argument("--names", action="store_true", help="show people's names, not P1, P2…")
     scan.set_defaults(run=_run_scan)
-    run = commands.add_parser("run", help="run the bot on every platform with credentials")
+
+
+def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    about = "run the bot on every platform whose token is set, with the policy of agency.toml"
+    run = _command(commands, "run", about, RUN_ENVIRONMENT)
     run.set_defaults(run=_run_bot)
 
-    audit = commands.add_parser("audit", help="the audit trail of findings (no texts)")
+
+def _add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = _command(commands, "audit", "export the audit trail of findings (ids, never texts)")
     actions = audit.add_subparsers(required=True, metavar="ACTION")
-    export = actions.add_parser("export", help="write the audit trail to standard output")
+    export = _command(
+        actions,
+        "export",
+        "write the audit trail to standard output",
+        "Reads the bot's Redis (KODEKS_REDIS_URL): ids, clause, rule and time, never a text.",
+    )
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--days", type=int, default=90, help="how far back (default 90 days)")
     export.set_defaults(run=_run_audit_export)
-    return parser
 
 
 def _add_bench(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `bench`: the checker's and the pipeline's speed, and the PyPI peer's."""
-    bench = commands.add_parser("bench", help="measure the checker's speed")
+    bench = _command(
+        commands,
+        "bench",
+        "measure the checker's speed, and the pipeline's on the configured store",
+        "The pipeline runs on KODEKS_REDIS_URL (else the embedded store), under a key prefix of"
+        " its own.",
+    )
     bench.add_argument("--corpus", type=Path, help="corpus folder (default: the shipped one)")
     _add_chat(bench)
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -96,13 +197,13 @@ def _add_bench(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _add_quality(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `eval` and `train`: scoring the checker on corpora, and training its learned layer."""
-    evaluate = commands.add_parser("eval", help="score the checker on a labelled corpus")
+    evaluate = _command(commands, "eval", "score the checker on a labelled corpus")
     evaluate.add_argument("corpus", type=Path, help="folder with messages.jsonl and agency.toml")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--predictions", type=Path, help="write one JSON line per message")
     evaluate.set_defaults(run=_run_eval)
 
-    train = commands.add_parser("train", help="train the learned layer from labelled corpora")
+    train = _command(commands, "train", "train the learned layer from labelled corpora")
     train.add_argument(
         "corpora", type=Path, nargs="+", help="corpus folders (messages.jsonl, agency.toml)"
     )
@@ -120,9 +221,9 @@ def _add_chat(parser: argparse.ArgumentParser) -> None:
 def _load_agency(path: Path | None) -> AgencyConfig:
     """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists, else no registry."""
     if path is None:
-        from bot.ops.settings import Settings  # noqa: PLC0415 - only when no --config is given
+        from bot.ops.settings import load_settings  # noqa: PLC0415 - only without --config
 
-        path = Settings().config
+        path = load_settings().config
         if not path.exists():
             return AgencyConfig()
     return load_config(path)
@@ -218,7 +319,7 @@ def _run_train(args: argparse.Namespace) -> int:
 def _run_bench(args: argparse.Namespace) -> int:
     from adapters.cli.loop import loop_factory, run_async  # noqa: PLC0415
     from bot.measure.bench import PEER, bench_checker, bench_peer, default_corpus  # noqa: PLC0415
-    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.ops.settings import load_settings  # noqa: PLC0415
 
     chat = ChatKind(args.chat) if args.chat else None
     corpus = args.corpus or default_corpus()
@@ -234,7 +335,7 @@ def _run_bench(args: argparse.Namespace) -> int:
             "ratio": round(ratio, 2),
         }
     if args.pipeline:
-        loop = Settings().event_loop
+        loop = load_settings().event_loop
         pipeline: dict[str, float | int | str] = {}
         pipeline |= run_async(_bench_pipeline(checker, corpus, args), loop)
         pipeline["event_loop"] = "uvloop" if loop_factory(loop) else "asyncio"
@@ -274,13 +375,13 @@ async def _bench_pipeline(
         pipeline_report,
         remove_bench_keys,
     )
-    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.ops.settings import load_settings  # noqa: PLC0415
     from bot.store.keys import Keys  # noqa: PLC0415
     from bot.store.redis_store import RedisStore  # noqa: PLC0415
 
     # The bench's keys live under a prefix of their own and go when it ends: it never writes
     # findings into the audit trail or the counts of the bot that shares this Redis.
-    store = RedisStore.from_settings(Settings(), keys=Keys(BENCH_PREFIX))
+    store = RedisStore.from_settings(load_settings(), keys=Keys(BENCH_PREFIX))
     try:
         if not store.embedded and not args.allow_dirty and await holds_kodeks_data(store):
             msg = (
@@ -306,10 +407,10 @@ def _run_audit_export(args: argparse.Namespace) -> int:
 
 async def _export_audit(fmt: str, days: int) -> None:
     from bot.audit.trail import export_audit  # noqa: PLC0415
-    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.ops.settings import load_settings  # noqa: PLC0415
     from bot.store.redis_store import RedisStore  # noqa: PLC0415
 
-    store = RedisStore.from_settings(Settings())
+    store = RedisStore.from_settings(load_settings())
     try:
         await export_audit(fmt, days, sys.stdout, store)
     finally:
@@ -321,11 +422,11 @@ def _run_scan(args: argparse.Namespace) -> int:
 
     from adapters.exports.reader import open_export  # noqa: PLC0415
     from bot.audit.run import ScanRequest, run_scan  # noqa: PLC0415
-    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.ops.settings import load_settings  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # its dictionary banner
-    settings = Settings()
+    settings = load_settings()
     request = ScanRequest(args.export, args.out, args.json_out, args.csv_out, args.names)
     store = None  # the report reads feedback from the bot's Redis, when there is one
     if settings.redis_url is not None:
@@ -339,10 +440,10 @@ def _run_bot(args: argparse.Namespace) -> int:
     from adapters.cli.compose import run  # noqa: PLC0415
     from adapters.cli.loop import run_async  # noqa: PLC0415
     from bot.ops.logs import setup_logging  # noqa: PLC0415
-    from bot.ops.settings import Settings  # noqa: PLC0415
+    from bot.ops.settings import load_settings  # noqa: PLC0415
 
     del args
-    settings = Settings()
+    settings = load_settings()
     setup_logging(settings.log_level, settings.log_format)
     try:
         run_async(run(settings), settings.event_loop)

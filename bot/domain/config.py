@@ -1,36 +1,53 @@
-"""`agency.toml`: the agency's own facts and policy, validated with errors that name the line.
+"""`agency.toml`: read, validated, and refused with errors that name the line of the key.
 
-One schema for every platform: clients with aliases, chats (platform, id, kind, client), staff
-with their Telegram and Slack ids, Telegram Business counterparts, the compliance channel, the
-policy and working hours. Every table is optional: a file with only `[[clients]]` (the corpora's
-format) is valid, and the defaults are what a compliance lead would pick.
+The schema is `bot.domain.agency`'s (re-exported here, where callers have always found it).
+Every error is one line, `agency.toml:N: where: what to do`, with N the offending key's own line
+(inside `[policy]` or the n-th `[[chats]]` alike; a missing key names its table's header).
+Beyond the schema, contradictions between tables are refused: a client, a responsible person or
+a counterpart's client that is not defined, an internal chat with a client, a chat listed twice,
+a name or an id shared by two clients or two staff members.
 """
 
 from __future__ import annotations
 
 import tomllib
-from datetime import date as clock_date
-from datetime import time as clock_time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.domain.agency import (
+    ALL_LABELS,
+    AgencyConfig,
+    ChatConfig,
+    ClientConfig,
+    ComplianceConfig,
+    CounterpartConfig,
+    PolicyConfig,
+    StaffConfig,
+    TextId,
+    WorkingHoursConfig,
 )
+from bot.domain.toml_lines import Location, line_of
+from rules import ChatKind
 
-from bot.domain.models import Platform
-from rules import ChatKind, Client, Label
-
-# Telegram ids are numbers in TOML; every id is text inside kodeks (Slack's are strings).
-TextId = Annotated[
-    str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v), Field(min_length=1)
+__all__ = [
+    "ALL_LABELS",
+    "AgencyConfig",
+    "ChatConfig",
+    "ClientConfig",
+    "ComplianceConfig",
+    "ConfigError",
+    "CounterpartConfig",
+    "PolicyConfig",
+    "StaffConfig",
+    "TextId",
+    "WorkingHoursConfig",
+    "load_config",
 ]
 
 
@@ -38,186 +55,22 @@ class ConfigError(Exception):
     """`agency.toml` is missing or wrong; the message says where and what to fix."""
 
 
-class ClientConfig(BaseModel):
-    """A client of the agency and the other names it goes by."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the file: where (a pydantic-style location) and what to do."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
-
-    @field_validator("name", "aliases")
-    @classmethod
-    def _not_blank(cls, value: Any) -> Any:
-        values = (value,) if isinstance(value, str) else value
-        if any(not v.strip() for v in values):
-            msg = "names and aliases must not be blank"
-            raise ValueError(msg)
-        return value
-
-    def to_client(self) -> Client:
-        """Return the checker's view of this client."""
-        return Client(self.name, self.aliases)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ChatConfig(_Strict):
-    """A chat the bot watches: a client's chat (and whose) or an internal one."""
-
-    platform: Platform
-    id: TextId
-    kind: ChatKind
-    client: str | None = None
-    responsible: str | None = None  # a staff name: who answers the client here
-    sla_minutes: int | None = Field(default=None, ge=1)  # working minutes; else policy's
-
-
-class StaffConfig(_Strict):
-    """An employee, with the ids each platform knows them by."""
-
-    name: str = Field(min_length=1)
-    telegram_id: TextId | None = None
-    slack_id: str | None = None
-    admin: bool = False
-
-
-class CounterpartConfig(_Strict):
-    """A Telegram user an employee talks to through Telegram Business, and their client."""
-
-    telegram_id: TextId
-    client: str
-
-
-class ComplianceConfig(_Strict):
-    """Where escalations go: a chat per platform; empty means the admins, privately."""
-
-    telegram_chat: TextId | None = None
-    slack_channel: str | None = None
-    include_text: bool = False  # escalations carry ids and clauses, not the words, by default
-
-
-ALL_LABELS = tuple(Label)
-
-
-class PolicyConfig(_Strict):
-    """What the bot does with findings: where clauses apply, windows and the escalation ladder."""
-
-    client_chat_labels: tuple[Label, ...] = ALL_LABELS
-    # The code speaks of clients: among colleagues only rudeness and condescension about a
-    # client count, and мат that is not about a client is left alone unless switched on.
-    internal_chat_labels: tuple[Label, ...] = (Label.RUDENESS, Label.CONDESCENSION)
-    internal_mat_about_anyone: bool = False
-    nudge_window_minutes: int = Field(default=60, ge=0)
-    count_window_days: int = Field(default=30, ge=1)
-    reminder_from: int = Field(default=2, ge=1)
-    escalate_from: int = Field(default=5, ge=1)
-    exempt_users: tuple[str, ...] = ()  # "telegram:123", "slack:U123"
-    silent_chats: tuple[str, ...] = ()  # "telegram:-100123", "slack:C123"
-    unknown_chat: ChatKind | Literal["ignore"] = ChatKind.CLIENT
-    check_per_minute: int = Field(default=20, ge=1)
-    keep_days: int = Field(default=90, ge=1)  # audit trail retention
-    # Attentiveness: a client's question unanswered this many working minutes nudges the
-    # responsible employee; twice as long, and the compliance channel hears of it.
-    attentiveness: bool = True
-    sla_minutes: int = Field(default=60, ge=1)
-
-
-class WorkingHoursConfig(_Strict):
-    """When the agency works: time zone, days and hours, the production calendar, and the
-    agency's own days off and working days on top of it."""
-
-    timezone: str = "Europe/Moscow"
-    days: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
-    start: clock_time = clock_time(10, 0)
-    end: clock_time = clock_time(19, 0)
-    # A country's public holidays and moved working days, from the `holidays` package; "" for
-    # none (only `days`, `holidays` and `workdays` then).
-    calendar: str = "RU"
-    holidays: tuple[str, ...] = ()  # ISO dates: the agency's own days off
-    workdays: tuple[str, ...] = ()  # ISO dates: worked although the calendar says not
-
-    @field_validator("days")
-    @classmethod
-    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        if not value or any(d < 1 or d > 7 for d in value):
-            msg = "days are ISO weekdays, 1 (Monday) to 7 (Sunday), at least one"
-            raise ValueError(msg)
-        return value
-
-    @field_validator("holidays", "workdays")
-    @classmethod
-    def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for day in value:
-            try:
-                clock_date.fromisoformat(day)
-            except ValueError:
-                msg = f"'{day}' is not an ISO date such as '2026-12-31'"
-                raise ValueError(msg) from None
-        return value
-
-    @field_validator("calendar")
-    @classmethod
-    def _known_calendar(cls, value: str) -> str:
-        import holidays  # noqa: PLC0415 - a hundred modules: only for an agency.toml that names one
-
-        if value and value.upper() not in holidays.list_supported_countries():
-            msg = f"no production calendar for '{value}'; use a country code such as 'RU', or ''"
-            raise ValueError(msg)
-        return value.upper()
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> WorkingHoursConfig:
-        if self.end <= self.start:
-            msg = f"working hours end ({self.end}) must come after they start ({self.start})"
-            raise ValueError(msg)
-        return self
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            msg = f"unknown time zone '{value}'; use an IANA name such as 'Europe/Moscow'"
-            raise ValueError(msg) from None
-        return value
-
-
-class AgencyConfig(BaseModel):
-    """Everything `agency.toml` holds."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    clients: tuple[ClientConfig, ...] = ()
-    chats: tuple[ChatConfig, ...] = ()
-    staff: tuple[StaffConfig, ...] = ()
-    business_counterparts: tuple[CounterpartConfig, ...] = ()
-    compliance: ComplianceConfig = ComplianceConfig()
-    policy: PolicyConfig = PolicyConfig()
-    working_hours: WorkingHoursConfig = WorkingHoursConfig()
-
-    def registry(self) -> tuple[Client, ...]:
-        """Return the client registry for the checker."""
-        return tuple(c.to_client() for c in self.clients)
-
-    def client_named(self, name: str) -> ClientConfig | None:
-        """Find a client by its name or any alias, ignoring case."""
-        wanted = name.casefold()
-        for client in self.clients:
-            if wanted in (n.casefold() for n in (client.name, *client.aliases)):
-                return client
-        return None
+    location: Location
+    message: str
+    first: Location | None = None  # for a repeat: where the first one is written
 
 
 def load_config(path: Path) -> AgencyConfig:
-    """Read and validate `agency.toml`."""
+    """Read and validate `agency.toml`; raise `ConfigError` naming each offending line."""
     try:
         source = path.read_text(encoding="utf-8")
     except OSError as error:
         msg = f"{path}: cannot read the agency config ({error.strerror}); check KODEKS_CONFIG"
+        msg += " (kodeks init writes a new one)"
         raise ConfigError(msg) from error
     try:
         data = tomllib.loads(source)
@@ -227,58 +80,97 @@ def load_config(path: Path) -> AgencyConfig:
     try:
         config = AgencyConfig.model_validate(data)
     except ValidationError as error:
-        raise ConfigError(_explain(path, source, error)) from None
-    _check_unique_names(path, config)
-    _check_references(path, config)
+        raise ConfigError(_report(path, source, map(_problem, error.errors()))) from None
+    problems = list(contradictions(config))
+    if problems:
+        raise ConfigError(_report(path, source, problems))
     return config
 
 
-def _check_references(path: Path, config: AgencyConfig) -> None:
-    """Every client a chat or counterpart names must be in the registry."""
+def _report(path: Path, source: str, problems: Iterable[Problem]) -> str:
+    lines = []
+    for problem in problems:
+        where = ".".join(str(part) for part in problem.location)
+        message = problem.message
+        if problem.first is not None:
+            message = f"{message} (first at line {line_of(source, problem.first)})"
+        lines.append((line_of(source, problem.location), f"{where}: {message}"))
+    # In the file's order: the reader fixes them from the top down.
+    return "\n".join(f"{path}:{line}: {text}" for line, text in sorted(lines))
+
+
+def _problem(error: ErrorDetails) -> Problem:
+    """Say pydantic's complaint in the file's terms: a key, a value, the allowed values."""
+    location, kind, context = tuple(error["loc"]), error["type"], error.get("ctx", {})
+    if kind == "extra_forbidden":
+        message = "unknown key; check its spelling and table against agency.example.toml"
+    elif kind in ("enum", "literal_error"):
+        message = f"{_shown(error['input'])} is not allowed; use {context['expected']}"
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+    return Problem(location, message)
+
+
+def _shown(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else repr(value)
+
+
+def contradictions(config: AgencyConfig) -> Iterator[Problem]:
+    """Find what each table allows but the tables together contradict."""
+    yield from _shared_client_names(config.clients)
+    yield from _chat_problems(config)
+    yield from _repeats("chats", config.chats, "id", lambda c: f"chat {c.platform}:{c.id}")
+    yield from _repeats("staff", config.staff, "name", lambda s: f"'{s.name}'")
+    for key in ("telegram_id", "slack_id"):
+        yield from _repeats("staff", config.staff, key, partial(_staff_id, key))
+    known = {c.name for c in config.clients}
+    for number, counterpart in enumerate(config.business_counterparts):
+        if counterpart.client not in known:
+            msg = f"unknown client '{counterpart.client}'; add it to [[clients]] or fix the name"
+            yield Problem(("business_counterparts", number, "client"), msg)
+
+
+def _chat_problems(config: AgencyConfig) -> Iterator[Problem]:
     known = {c.name for c in config.clients}
     staff = {s.name for s in config.staff}
-    for chat in config.chats:
-        if chat.client is not None and chat.client not in known:
-            msg = f"{path}: chat {chat.platform}:{chat.id} names client '{chat.client}'; add it"
-            raise ConfigError(f"{msg} to [[clients]] or fix the name")
+    for number, chat in enumerate(config.chats):
+        if chat.client is not None and chat.kind is ChatKind.INTERNAL:
+            msg = 'an internal chat has no client; remove client, or set kind = "client"'
+            yield Problem(("chats", number, "client"), msg)
+        elif chat.client is not None and chat.client not in known:
+            msg = f"names client '{chat.client}'; add it to [[clients]] or fix the name"
+            yield Problem(("chats", number, "client"), msg)
         if chat.responsible is not None and chat.responsible not in staff:
-            msg = f"{path}: chat {chat.platform}:{chat.id}: '{chat.responsible}' is not staff"
-            raise ConfigError(f"{msg}; add them to [[staff]]")
-    for counterpart in config.business_counterparts:
-        if counterpart.client not in known:
-            msg = f"{path}: counterpart {counterpart.telegram_id}: unknown '{counterpart.client}'"
-            raise ConfigError(f"{msg}; add it to [[clients]]")
+            msg = f"'{chat.responsible}' is not staff; add them to [[staff]] or fix the name"
+            yield Problem(("chats", number, "responsible"), msg)
 
 
-def _explain(path: Path, source: str, error: ValidationError) -> str:
-    lines = []
-    for problem in error.errors():
-        location = problem["loc"]
-        line = _line_of(source, location)
-        where = ".".join(str(part) for part in location)
-        lines.append(f"{path}:{line}: {where}: {problem['msg']}")
-    return "\n".join(lines)
+def _staff_id(key: str, staff: StaffConfig) -> str | None:
+    value = getattr(staff, key)
+    return None if value is None else f"{key} {value}"
 
 
-def _line_of(source: str, location: tuple[int | str, ...]) -> int:
-    """Find the line of the n-th `[[table]]` a validation error points into."""
-    if len(location) < 2 or not isinstance(location[1], int):
-        return 1
-    header = f"[[{location[0]}]]"
-    seen = -1
-    for number, text in enumerate(source.splitlines(), 1):
-        if text.strip() == header:
-            seen += 1
-            if seen == location[1]:
-                return number
-    return 1
+def _repeats(
+    table: str, entries: Iterable[Any], key: str, identity: Callable[[Any], str | None]
+) -> Iterator[Problem]:
+    """Refuse a second entry of `table` with the identity of an earlier one."""
+    first: dict[str, int] = {}
+    for number, entry in enumerate(entries):
+        value = identity(entry)
+        if value is None:
+            continue
+        earlier = first.setdefault(value, number)
+        if earlier != number:
+            msg = f"{value} is listed twice; keep one [[{table}]] entry for it"
+            yield Problem((table, number, key), msg, first=(table, earlier, key))
 
 
-def _check_unique_names(path: Path, config: AgencyConfig) -> None:
-    seen: dict[str, str] = {}
-    for client in config.clients:
+def _shared_client_names(clients: Iterable[ClientConfig]) -> Iterator[Problem]:
+    owners: dict[str, tuple[str, int]] = {}
+    for number, client in enumerate(clients):
         for name in (client.name, *client.aliases):
-            owner = seen.setdefault(name.casefold(), client.name)
+            owner, first = owners.setdefault(name.casefold(), (client.name, number))
             if owner != client.name:
-                msg = f"{path}: the name '{name}' belongs to both '{owner}' and '{client.name}'"
-                raise ConfigError(msg)
+                key = "name" if name == client.name else "aliases"
+                msg = f"the name '{name}' belongs to both '{owner}' and '{client.name}'"
+                yield Problem(("clients", number, key), msg, first=("clients", first))

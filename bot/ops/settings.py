@@ -1,8 +1,10 @@
 """Settings from the environment (and `.env`): secrets and wiring, prefix `KODEKS_`.
 
 The only module that reads the environment. Policy and the agency's facts live in `agency.toml`.
-Tokens are `SecretStr`, unwrapped only at the adapter boundary; the placeholders of `.env.example`
-are refused, so a copied example file never runs as if it were configured.
+Tokens are `SecretStr`, unwrapped only at the adapter boundary. An empty value is the same as an
+unset one (`.env.example` leaves every secret empty, so it works when copied as is); the old
+`change-me` placeholder is still refused, so a half-edited file never runs as if configured.
+`load_settings` turns pydantic's report into one line per variable, by its environment name.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
+
+ENV_PREFIX, ENV_NESTING = "KODEKS_", "__"
 
 PLACEHOLDER = "change-me"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -24,7 +29,7 @@ _NO_ECHO = ConfigDict(hide_input_in_errors=True)
 
 def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
     if value is not None and PLACEHOLDER in value.get_secret_value():
-        msg = f"still the .env.example placeholder '{PLACEHOLDER}'; set the real secret or unset it"
+        msg = f"still the placeholder '{PLACEHOLDER}'; set the real value, or leave it empty"
         raise ValueError(msg)
     return value
 
@@ -103,8 +108,8 @@ class Settings(BaseSettings):
     """Everything kodeks reads from the environment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="KODEKS_",
-        env_nested_delimiter="__",
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_NESTING,
         env_ignore_empty=True,
         env_file=".env",
         extra="ignore",
@@ -131,3 +136,38 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = MetricsSettings()
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
+
+
+class SettingsError(Exception):
+    """The environment (or `.env`) holds a value kodeks refuses; the message names the variable."""
+
+
+def load_settings(env_file: Path | None = Path(".env")) -> Settings:
+    """Read the settings from the environment and `env_file`, refusing bad values by name."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise SettingsError(explain_settings(error)) from None
+    except SourceError as error:  # a nested setting given as JSON that is not JSON
+        raise SettingsError(_explain_source(error)) from None
+
+
+def env_name(location: tuple[int | str, ...]) -> str:
+    """Name the variable a field is read from: ("telegram", "token") → KODEKS_TELEGRAM__TOKEN."""
+    return ENV_PREFIX + ENV_NESTING.join(str(part).upper() for part in location)
+
+
+def explain_settings(error: ValidationError) -> str:
+    """One line per refused variable; pydantic's messages without its links and input echo."""
+    lines = []
+    for problem in error.errors(include_url=False, include_input=False):
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{env_name(tuple(problem['loc']))}: {message}")
+    return "\n".join(lines)
+
+
+def _explain_source(error: SourceError) -> str:
+    # pydantic-settings says `error parsing value for field "telegram" from source "…"`.
+    field = re.search(r'field "([^"]+)"', str(error))
+    name = env_name((field.group(1),)) if field else f"a {ENV_PREFIX} variable"
+    return f"{name}: not valid JSON; set its parts one by one instead ({name}{ENV_NESTING}…)"

@@ -6,10 +6,13 @@ service; pydantic quotes the input by default, and the input may be a secret.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
-from bot.ops.settings import Settings
+from bot.ops.settings import Settings, SettingsError, env_name, load_settings
+from tests.support import ROOT
 
 SECRET = "xoxb-4242-very-secret-token-value"
 
@@ -70,3 +73,59 @@ def test_limits_out_of_their_range_are_refused(
     message = _refused(monkeypatch, {name: value})
 
     assert name.removeprefix("KODEKS_").lower() in message
+
+
+def _explained(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> str:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env_file=None)
+    return str(refused.value)
+
+
+def test_a_refusal_names_the_environment_variable_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    message = _explained(monkeypatch, {"KODEKS_TELEGRAM__TOKEN": f"change-me-{SECRET}"})
+
+    assert message == (
+        "KODEKS_TELEGRAM__TOKEN: still the placeholder 'change-me'; set the real value,"
+        " or leave it empty"
+    )
+
+
+def test_each_refused_variable_gets_its_own_line_without_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    env = {"KODEKS_SLACK__PORT": SECRET, "KODEKS_TELEGRAM__MODE": SECRET}
+
+    lines = _explained(monkeypatch, env).splitlines()
+
+    assert [line.split(":")[0] for line in lines] == sorted(env, reverse=True)
+    assert "'polling' or 'webhook'" in lines[0]
+    assert not [line for line in lines if "very-secret" in line or "pydantic.dev" in line]
+
+
+def test_a_nested_setting_that_is_not_json_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = _explained(monkeypatch, {"KODEKS_TELEGRAM": f'{{"token": "{SECRET}"'})
+
+    assert message.startswith("KODEKS_TELEGRAM: not valid JSON")
+    assert "very-secret" not in message
+
+
+def test_the_example_env_file_copied_as_is_configures_nothing() -> None:
+    settings = load_settings(env_file=ROOT / ".env.example")
+
+    assert settings.telegram.token is None
+    assert settings.slack.bot_token is None
+    assert settings.redis_url is None  # the embedded store
+    assert settings.config == Path("agency.toml")
+    assert settings.redis_cluster is False
+
+
+@pytest.mark.parametrize(
+    ("location", "name"),
+    [(("redis_url",), "KODEKS_REDIS_URL"), (("telegram", "token"), "KODEKS_TELEGRAM__TOKEN")],
+)
+def test_env_name_follows_the_prefix_and_the_nesting(location: tuple[str, ...], name: str) -> None:
+    assert env_name(location) == name
