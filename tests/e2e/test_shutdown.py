@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -57,14 +58,18 @@ def _config(tmp_path: Path) -> Path:
 
 
 class Service:
-    """`kodeks run` in a process of its own, on Slack's HTTP mode, as a service manager runs it."""
+    """`kodeks run` in a process of its own, on Slack's HTTP mode or Socket Mode, as a service
+    manager runs it."""
 
-    def __init__(self, fake: FakeSlack, server: RedisServer, tmp_path: Path, **env: str) -> None:
+    def __init__(
+        self, fake: FakeSlack, server: RedisServer, tmp_path: Path, mode: str = "http", **env: str
+    ) -> None:
+        self.fake, self.mode = fake, mode
         self.port = free_port()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("KODEKS_")} | {
             "KODEKS_CONFIG": str(_config(tmp_path)), "KODEKS_REDIS_URL": server.url,
             "KODEKS_SLACK__BOT_TOKEN": BOT_TOKEN, "KODEKS_SLACK__APP_TOKEN": APP_TOKEN,
-            "KODEKS_SLACK__SIGNING_SECRET": SIGNING_SECRET, "KODEKS_SLACK__MODE": "http",
+            "KODEKS_SLACK__SIGNING_SECRET": SIGNING_SECRET, "KODEKS_SLACK__MODE": mode,
             "KODEKS_SLACK__API_URL": f"{fake.url}/api", "KODEKS_SLACK__HOST": "127.0.0.1",
             "KODEKS_SLACK__PORT": str(self.port), "KODEKS_METRICS__ENABLED": "false",
             "KODEKS_SHUTDOWN_TIMEOUT": "5", "KODEKS_JOURNAL": str(tmp_path / "outage.sqlite3"),
@@ -77,7 +82,18 @@ class Service:
             sys.executable, "-m", "adapters.cli", "run", env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )  # fmt: skip
-        await _serving(self.port, self.process)
+        if self.mode == "http":
+            await _serving(self.port, self.process)
+        else:
+            await self.fake.wait_connected()
+
+    async def deliver(self, event: dict[str, Any]) -> bool:
+        """Deliver one event as Slack does in this mode; True when the app acknowledged it."""
+        if self.mode == "http":
+            status, _ = await self.sender.event(event)
+            return status == 200
+        ack = await self.fake.push("events_api", event)
+        return bool(ack.get("envelope_id"))
 
     async def stop(self) -> tuple[int, str]:
         """SIGTERM, then the exit code and everything the process wrote."""
@@ -123,18 +139,19 @@ async def test_sigterm_stops_the_bot_cleanly_and_keeps_what_it_counted(
     server.stop()
 
 
-MESSAGES = 40
+MESSAGES = 200
 
 
+@pytest.mark.parametrize("mode", ["http", "socket"])
 async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
-    fake: FakeSlack, tmp_path: Path
+    fake: FakeSlack, tmp_path: Path, mode: str
 ) -> None:
-    """Redis stops; the bot takes messages (Slack has its 200s, it will not resend), some of
+    """Redis stops; the bot takes messages (Slack has its acks, it will not resend), some of
     them twice; the bot is stopped with SIGTERM before Redis is back. Redis and the bot start
     again: every warning is counted once, every author nudged once, from the journal."""
     server = RedisServer(tmp_path)
     server.start()
-    service = Service(fake, server, tmp_path)
+    service = Service(fake, server, tmp_path, mode)
     await service.start()
     server.stop()
     events = [
@@ -143,8 +160,7 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
     ]
     deliveries = events + events[::4]  # a quarter delivered twice
     for event in deliveries:
-        status, _ = await service.sender.event(event)
-        assert status == 200
+        assert await service.deliver(event)
     returncode, output = await service.stop()
     assert returncode == 0, output
     # Every delivery waits, re-deliveries too: only Redis's claims can tell them apart.
@@ -161,4 +177,43 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
     client = redis.Redis.from_url(server.url)
     counted = sum(client.zcard(key) for key in client.scan_iter(match="kodeks:*warn*"))
     assert counted == MESSAGES
+    server.stop()
+
+
+@pytest.mark.parametrize("mode", ["http", "socket"])
+async def test_sigterm_during_steady_traffic_loses_nothing_acknowledged(
+    fake: FakeSlack, tmp_path: Path, mode: str
+) -> None:
+    """Messages keep arriving when SIGTERM lands: the bot exits 0, and every message it
+    acknowledged is counted (what it did not acknowledge, Slack delivers again)."""
+    server = RedisServer(tmp_path)
+    server.start()
+    service = Service(fake, server, tmp_path, mode)
+    await service.start()
+    acknowledged: list[str] = []
+
+    async def traffic() -> None:
+        for n in range(10_000):
+            ts = f"2.{n:06}"
+            event = message_event(event_id=f"Es{n}", channel="C1", user=f"U{n}", text=RUDE, ts=ts)
+            try:
+                if await asyncio.wait_for(service.deliver(event), 2):
+                    acknowledged.append(ts)
+            except (OSError, AssertionError, TimeoutError):  # the bot has gone: not acknowledged
+                return
+            await asyncio.sleep(0.005)
+
+    feeding = asyncio.create_task(traffic())
+    await asyncio.sleep(1.0)
+    returncode, output = await service.stop()
+    await feeding
+    assert returncode == 0, output
+    assert len(acknowledged) > 20, "the traffic should have been steady before the signal"
+    client = redis.Redis.from_url(server.url)
+    counted = {
+        member.decode().partition(":")[2]
+        for key in client.scan_iter(match="kodeks:*warn*")
+        for member in client.zrange(key, 0, -1)
+    }
+    assert set(acknowledged) <= counted
     server.stop()

@@ -172,7 +172,13 @@ class FakeSlack:
                 ack = json.loads(frame.data)
                 self.acks[ack.get("envelope_id", "")] = ack
                 await self._notify()
+        if self._ws is ws:  # the app went away: the next push waits for it to connect again
+            self._ws = None
         return ws
+
+    async def wait_connected(self, timeout: float = WAIT_S) -> None:
+        """Wait until an app holds a Socket Mode connection."""
+        await self._until(lambda: self._ws is not None, timeout, "socket connection")
 
     async def push(self, kind: str, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
         """Deliver an envelope over Socket Mode and return the app's ack."""
