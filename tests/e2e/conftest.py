@@ -4,16 +4,53 @@ and in Socket Mode)."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.ops.logs import log_handler
 from rules import Checker
-from tests.support.slack import FakeSlack
+from tests.support.said import SAID
+from tests.support.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support.slack_bot import SlackBots, Start
 from tests.support.telegram import Emulator, node_or_fail
-from tests.support.telegram_bot import Running, start_bot
+from tests.support.telegram_bot import SECRET, Running, start_bot
+
+SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, SECRET, ":TEST-token")
+
+
+@pytest.fixture(autouse=True)
+def no_text_or_secret_in_the_logs() -> Iterator[None]:
+    """Every end-to-end test logs, at INFO, through the handler `kodeks run` logs through, in text
+    and in JSON, warnings included; afterwards no text anyone said in a chat, and no token or
+    secret, may be in either. (Tests of a real `kodeks run` read its standard error as well.)"""
+    streams = {"text": io.StringIO(), "json": io.StringIO()}
+    handlers = [log_handler(fmt, stream) for fmt, stream in streams.items()]  # type: ignore[arg-type]
+    root = logging.getLogger()
+    level = root.level
+    for handler in handlers:
+        handler.setLevel(logging.INFO)
+        root.addHandler(handler)
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
+    logging.captureWarnings(True)
+    SAID.clear()
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.setLevel(level)
+        for handler in handlers:
+            root.removeHandler(handler)
+    for fmt, stream in streams.items():
+        logged = stream.getvalue()
+        leaked = [t for t in (*SAID, *SECRETS) if t in logged]
+        assert not leaked, f"{fmt} logs hold {leaked[:3]}"
+    for line in streams["json"].getvalue().splitlines():  # one object a line, whatever logged it
+        assert isinstance(json.loads(line), dict), line
 
 
 @pytest.fixture(scope="session")

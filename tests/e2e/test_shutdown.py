@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 import redis
 
 from tests.support.bots import RUDE
+from tests.support.processes import sigterm
 from tests.support.redis_server import RedisServer, free_port
 from tests.support.slack import (
     APP_TOKEN,
@@ -98,15 +98,7 @@ class Service:
     async def stop(self) -> tuple[int, str]:
         """SIGTERM, then the exit code and everything the process wrote."""
         assert self.process is not None
-        try:
-            self.process.send_signal(signal.SIGTERM)
-            returncode = await asyncio.wait_for(self.process.wait(), STOP_WITHIN_S)
-        finally:
-            if self.process.returncode is None:
-                self.process.kill()
-                await self.process.wait()
-        stdout = self.process.stdout
-        return returncode, (await stdout.read()).decode() if stdout else ""
+        return await sigterm(self.process, STOP_WITHIN_S)
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])

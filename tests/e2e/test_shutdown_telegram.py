@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 import redis
 
 from tests.support.bots import RUDE
+from tests.support.processes import sigterm
 from tests.support.redis_server import RedisServer, free_port
 from tests.support.telegram import Emulator, Face
 from tests.support.telegram_bot import AGENCY, BORIS, CLIENT_GROUP, SECRET
@@ -70,15 +70,7 @@ class TelegramService:
     async def stop(self) -> tuple[int, str]:
         """SIGTERM, then the exit code and everything the process wrote."""
         assert self.process is not None
-        try:
-            self.process.send_signal(signal.SIGTERM)
-            returncode = await asyncio.wait_for(self.process.wait(), STOP_WITHIN_S)
-        finally:
-            if self.process.returncode is None:
-                self.process.kill()
-                await self.process.wait()
-        stdout = self.process.stdout
-        return returncode, (await stdout.read()).decode() if stdout else ""
+        return await sigterm(self.process, STOP_WITHIN_S)
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.support.said import said
+
 TEAM = "TAGENCY"  # the agency's workspace
 BOT_USER = "UKODEKS"
 BOT_ID = "BKODEKS"
@@ -267,7 +269,7 @@ def message_event(
 ) -> dict[str, Any]:
     """An Events API `event_callback` envelope for a `message` event."""
     event = {
-        "type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
+        "type": "message", "channel": channel, "user": user, "text": said(text), "ts": ts,
         "team": user_team, "user_team": user_team, "source_team": user_team,
         "channel_type": channel_type, "event_ts": ts, **extra,
     }  # fmt: skip
@@ -282,10 +284,10 @@ def edited_event(
         "type": "message", "subtype": "message_changed", "hidden": True, "channel": channel,
         "channel_type": "channel", "ts": f"{float(ts) + 5:.6f}", "event_ts": f"{float(ts) + 5:.6f}",
         "message": {
-            "type": "message", "user": user, "text": new, "ts": ts, "team": TEAM,
+            "type": "message", "user": user, "text": said(new), "ts": ts, "team": TEAM,
             "edited": {"user": user, "ts": f"{float(ts) + 5:.6f}"},
         },
-        "previous_message": {"type": "message", "user": user, "text": old, "ts": ts},
+        "previous_message": {"type": "message", "user": user, "text": said(old), "ts": ts},
     }  # fmt: skip
     return _callback(event_id, event, shared)
 
@@ -307,7 +309,7 @@ def slash_command(fake: FakeSlack, command: str, text: str, user: str, rid: str)
     return {
         "token": "legacy-verification-token", "team_id": TEAM, "team_domain": "agency",
         "channel_id": "CSHARED", "channel_name": "client-shared", "user_id": user,
-        "user_name": user.lower(), "command": command, "text": text, "api_app_id": "AKODEKS",
+        "user_name": user.lower(), "command": command, "text": said(text), "api_app_id": "AKODEKS",
         "is_enterprise_install": "false", "response_url": f"{fake.url}/response/{rid}",
         "trigger_id": f"trigger-{rid}",
     }  # fmt: skip

@@ -23,6 +23,7 @@ import pytest
 from aiogram.types import Update
 
 from tests.support import in_ci
+from tests.support.said import said
 
 EMULATOR_DIR = Path(__file__).resolve().parents[1] / "e2e" / "telegram"
 WAIT_S = 5.0  # the longest any test waits for something that should happen
@@ -132,7 +133,7 @@ class Face:
     ) -> dict[str, Any]:
         """A message as Telegram sends it."""
         body = {"message_id": next(self._ids), "date": int(time.time()), "from": author}
-        return body | {"chat": chat, "text": text} | extra
+        return body | {"chat": chat, "text": said(text)} | extra
 
     async def say(
         self, author: dict[str, Any], chat: dict[str, Any], text: str, kind: str = "message",
