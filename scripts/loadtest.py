@@ -12,7 +12,10 @@ drains and reports the (message, clause) warnings its `handle()` accepted, and t
 compares them with the warnings counted in Redis and with the nudges the fake Slack received.
 
 With `--cluster` the replicas run on a Redis Cluster of three masters instead
-(`KODEKS_REDIS_CLUSTER=true`), and the whole cluster is stopped and started again midway.
+(`KODEKS_REDIS_CLUSTER=true`), and the whole cluster is stopped and started again midway. With
+`--restart-bot`, replica 0 is stopped with SIGTERM while Redis is away (what waited goes to its
+journal) and started again on the same journal; deliveries it refused meanwhile are sent again,
+as Slack retries them.
 
 Exit status 0 only when no accepted warning is missing from Redis and no nudge was sent twice.
 """
@@ -27,6 +30,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -108,22 +112,24 @@ class Recording:
         return outcome
 
 
-async def replica(redis_url: str, api_url: str, cluster: bool = False) -> None:
+async def replica(redis_url: str, api_url: str, cluster: bool, journal_path: str) -> None:
     """Run one bot replica: the Slack adapter in HTTP mode, plus a control port for `/done`."""
     from adapters.slack.adapter import SlackAdapter, build_client  # noqa: PLC0415 - Bolt here only
     from bot.core import build_core  # noqa: PLC0415
     from bot.domain.config import AgencyConfig  # noqa: PLC0415
     from bot.domain.ports import PlatformRouter  # noqa: PLC0415
     from bot.ops.settings import SlackSettings  # noqa: PLC0415
+    from bot.store.journal import Journal  # noqa: PLC0415
     from bot.store.redis_store import RedisStore  # noqa: PLC0415
     from rules import build_checker  # noqa: PLC0415
 
     config = AgencyConfig.model_validate(AGENCY)
     store = RedisStore.from_url(redis_url, cluster=cluster)
     router = PlatformRouter()
+    journal = Journal(Path(journal_path))  # as `kodeks run` keeps what waits for Redis
     core = build_core(
         config=config, checker=build_checker(config.registry()), store=store,
-        ports=router.as_ports(),
+        ports=router.as_ports(), journal=journal,
     )  # fmt: skip
     pipeline = Recording(core.pipeline, core.outage)
     slack = SlackSettings(
@@ -133,15 +139,23 @@ async def replica(redis_url: str, api_url: str, cluster: bool = False) -> None:
     adapter = SlackAdapter(slack, pipeline, core.commands, build_client(slack), config)  # type: ignore[arg-type]
     router.register(adapter.platform, adapter.ports)
     await adapter.start()
-    done = asyncio.Event()
+    done, stopped = asyncio.Event(), asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
     control = await _serve_control(pipeline, done)
     flusher = asyncio.create_task(_flush_forever(pipeline))
     print(f"READY {adapter.http_port} {control[1]}", flush=True)  # noqa: T201 - the handshake
-    await done.wait()
+    await asyncio.wait(
+        [asyncio.create_task(done.wait()), asyncio.create_task(stopped.wait())],
+        return_when=asyncio.FIRST_COMPLETED,
+    )
     flusher.cancel()
     await adapter.stop()
+    if stopped.is_set():  # as `kodeks run` stops: finish what is in hand, keep what waits
+        report = await _drain(pipeline, timeout_s=5.0)
+        print(f"REPORT {json.dumps(report)}", flush=True)  # noqa: T201 - the handshake
     await control[0].cleanup()
     await store.close()
+    journal.close()
 
 
 async def _flush_forever(pipeline: Any) -> None:
@@ -210,6 +224,7 @@ class Plan:
     outage_s: float = 1.0
     seed: int = 8
     cluster: bool = False  # a 3-master Redis Cluster instead of one server, all restarted
+    restart_bot: bool = False  # replica 0 stopped (SIGTERM) and started again during the outage
 
 
 def deliveries(plan: Plan) -> Iterator[Delivery]:
@@ -249,6 +264,7 @@ class Replica:
     process: subprocess.Popen[str]
     port: int
     control: int
+    spawned_with: tuple[Any, ...] = ()  # what `_spawn` was given, to start it again
 
 
 @dataclass
@@ -263,13 +279,17 @@ class Run:
     http_errors: int = 0
     restarted_at: int = -1
     reports: list[dict[str, Any]] = field(default_factory=list)
+    # What a replica stopped mid-run reported on its way out (what waited went to its journal).
+    stopped_reports: list[dict[str, Any]] = field(default_factory=list)
+    redelivered: int = 0  # deliveries sent again after a refused one, as Slack retries them
     counted: set[tuple[str, int]] = field(default_factory=set)
     nudges: Counter[str] = field(default_factory=Counter)
     clauses_by_user: Counter[str] = field(default_factory=Counter)
 
     @property
     def accepted(self) -> set[tuple[str, int]]:
-        return {(m, int(c)) for r in self.reports for m, c in r["accepted"]}
+        every = self.reports + self.stopped_reports
+        return {(m, int(c)) for r in every for m, c in r["accepted"]}
 
     @property
     def lost(self) -> int:
@@ -280,9 +300,9 @@ class Run:
         return sum(max(0, n - self.clauses_by_user[u]) for u, n in self.nudges.items())
 
     def figures(self) -> dict[str, Any]:
-        handle = sorted(x for r in self.reports for x in r["latencies"])
+        handle = sorted(x for r in self.reports + self.stopped_reports for x in r["latencies"])
         statuses: Counter[str] = Counter()
-        for r in self.reports:
+        for r in self.reports + self.stopped_reports:
             statuses.update(r["statuses"])
         return {
             "messages": self.messages,
@@ -295,6 +315,9 @@ class Run:
             "handle_p50_ms": _ms(_pct(handle, 0.50)),
             "handle_p99_ms": _ms(_pct(handle, 0.99)),
             "http_errors": self.http_errors,
+            "redelivered": self.redelivered,
+            "bot_restarts": len(self.stopped_reports),
+            "journaled_at_stop": sum(r["buffered_left"] for r in self.stopped_reports),
             "redis_restarted_after_delivery": self.restarted_at,
             "handle_statuses": dict(sorted(statuses.items())),
             "warnings_accepted": len(self.accepted),
@@ -327,7 +350,7 @@ async def run(plan: Plan, folder: Path, log: Path | None = None) -> Run:
     fake = await FakeSlack().start()
     result, log = Run(plan.messages), log or folder / "replicas.log"
     try:
-        async with _replicas(server.url, f"{fake.url}/api/", log, plan.cluster) as reps:
+        async with _replicas(server.url, f"{fake.url}/api/", log, plan.cluster, folder) as reps:
             await _feed(plan, reps, server, result)
             result.reports = [await _finish(r) for r in reps]
         _count(server.url, plan.cluster, fake, result)
@@ -339,13 +362,14 @@ async def run(plan: Plan, folder: Path, log: Path | None = None) -> Run:
 
 @contextlib.asynccontextmanager
 async def _replicas(
-    redis_url: str, api_url: str, log: Path, cluster: bool
+    redis_url: str, api_url: str, log: Path, cluster: bool, folder: Path
 ) -> AsyncIterator[list[Replica]]:
     started: list[Replica] = []
     with log.open("a") as errors:
         try:
             for _ in range(2):
-                started.append(await _spawn(redis_url, api_url, errors, cluster))
+                journal = folder / f"replica-{len(started)}.sqlite3"
+                started.append(await _spawn(redis_url, api_url, errors, cluster, journal))
             yield started
         finally:
             for r in started:
@@ -357,9 +381,11 @@ async def _replicas(
                     r.process.stdout.close()
 
 
-async def _spawn(redis_url: str, api_url: str, errors: Any, cluster: bool) -> Replica:
+async def _spawn(
+    redis_url: str, api_url: str, errors: Any, cluster: bool, journal: Path
+) -> Replica:
     command = [sys.executable, "-m", "scripts.loadtest", "replica", redis_url, api_url]
-    command += ["cluster"] if cluster else []
+    command += [str(journal), "cluster" if cluster else "single"]
     env = os.environ | {"PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True, env=env
@@ -373,7 +399,7 @@ async def _spawn(redis_url: str, api_url: str, errors: Any, cluster: bool) -> Re
         msg = f"replica did not start (see the replicas' log): {line!r}"
         raise RuntimeError(msg)
     _, port, control = line.split()
-    return Replica(process, int(port), int(control))
+    return Replica(process, int(port), int(control), (redis_url, api_url, errors, cluster, journal))
 
 
 async def _feed(
@@ -394,39 +420,80 @@ async def _feed(
         for i, delivery in enumerate(todo):
             if i == half:
                 result.restarted_at = i
-                restart = asyncio.create_task(_restart(server, plan.outage_s))
+                restart = asyncio.create_task(_restart(server, plan, reps, result))
             await gate.acquire()
-            url = f"http://127.0.0.1:{reps[delivery.replica].port}/slack/events"
-            tasks.append(asyncio.create_task(_post(http, url, delivery, gate, result)))
+            tasks.append(asyncio.create_task(_post(http, reps, delivery, gate, result)))
         await asyncio.gather(*tasks)
         if restart is not None:
             await restart
     result.seconds = time.perf_counter() - started
 
 
-async def _restart(server: RedisServer | RedisClusterServers, outage_s: float) -> None:
+async def _restart(
+    server: RedisServer | RedisClusterServers, plan: Plan, reps: list[Replica], result: Run
+) -> None:
+    """Stop Redis; with `restart_bot`, stop replica 0 with SIGTERM and start it again (same
+    journal) while Redis is still away; then start Redis."""
     await asyncio.to_thread(server.stop)
-    await asyncio.sleep(outage_s)
+    await asyncio.sleep(plan.outage_s)
+    if plan.restart_bot:
+        result.stopped_reports.append(await asyncio.to_thread(_stop_for_report, reps[0]))
+        reps[0] = await _spawn(*reps[0].spawned_with)
     await asyncio.to_thread(server.start)
 
 
+def _stop_for_report(rep: Replica) -> dict[str, Any]:
+    """SIGTERM a replica and read the report it prints on its way out."""
+    rep.process.send_signal(signal.SIGTERM)
+    assert rep.process.stdout is not None
+    report: dict[str, Any] = {}
+    for line in rep.process.stdout:
+        if line.startswith("REPORT "):
+            report = json.loads(line.removeprefix("REPORT "))
+    rep.process.wait(timeout=30)
+    rep.process.stdout.close()
+    if not report:
+        msg = "a stopped replica printed no report (see the replicas' log)"
+        raise RuntimeError(msg)
+    return report
+
+
 async def _post(
-    http: aiohttp.ClientSession, url: str, d: Delivery, gate: asyncio.Semaphore, result: Run
+    http: aiohttp.ClientSession,
+    reps: list[Replica],
+    d: Delivery,
+    gate: asyncio.Semaphore,
+    result: Run,
 ) -> None:
-    headers = {"Content-Type": "application/json", **sign(SIGNING_SECRET, d.body)}
-    if d.retry:
-        headers |= {"X-Slack-Retry-Num": str(d.retry), "X-Slack-Retry-Reason": "http_timeout"}
+    """Deliver as Slack does: a delivery not answered 200 (the replica restarting) is sent again,
+    as a retry, to whichever process serves that replica by then."""
     started = time.perf_counter()
     try:
-        async with http.post(url, data=d.body.encode(), headers=headers) as response:
-            await response.read()
-            if response.status != 200:
-                result.http_errors += 1
-    except (aiohttp.ClientError, TimeoutError):
+        for attempt in range(_ATTEMPTS):
+            if await _post_once(http, reps[d.replica].port, d, d.retry + attempt):
+                return
+            result.redelivered += 1
+            await asyncio.sleep(0.25)
         result.http_errors += 1
     finally:
         result.http_latencies.append(time.perf_counter() - started)
         gate.release()
+
+
+_ATTEMPTS = 60  # 15 s of retries: longer than a replica takes to start again
+
+
+async def _post_once(http: aiohttp.ClientSession, port: int, d: Delivery, retry: int) -> bool:
+    headers = {"Content-Type": "application/json", **sign(SIGNING_SECRET, d.body)}
+    if retry:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+    url = f"http://127.0.0.1:{port}/slack/events"
+    try:
+        async with http.post(url, data=d.body.encode(), headers=headers) as response:
+            await response.read()
+            return response.status == 200
+    except (aiohttp.ClientError, TimeoutError):
+        return False
 
 
 async def _finish(rep: Replica) -> dict[str, Any]:
@@ -473,13 +540,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--log", type=Path, help="keep the replicas' warnings in this file")
     parser.add_argument("--cluster", action="store_true", help="on a 3-master Redis Cluster")
+    parser.add_argument(
+        "--restart-bot", action="store_true", help="restart a replica during the outage"
+    )
     args, rest = parser.parse_known_args(argv)
     if rest[:1] == ["replica"]:
-        asyncio.run(replica(rest[1], rest[2], rest[3:] == ["cluster"]))
+        asyncio.run(replica(rest[1], rest[2], rest[4] == "cluster", rest[3]))
         return 0
     plan = Plan(
         args.messages, concurrency=args.concurrency, outage_s=args.outage, seed=args.seed,
-        cluster=args.cluster,
+        cluster=args.cluster, restart_bot=args.restart_bot,
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="kodeks-load-") as folder:
         result = asyncio.run(run(plan, Path(folder), args.log))

@@ -216,7 +216,9 @@ class Pipeline:
         clauses = [(g.clause, g.rule_ids) for g in pending.groups]
         found = tuple(g.clause for g in pending.groups)
         try:
-            results = await self._store.record(ref, clauses, windows, pending.accepted_at_ms)
+            results = await self._store.record(
+                ref, clauses, windows, pending.accepted_at_ms, pending.attempt
+            )
         except RedisError as error:
             if not is_outage(error):  # retrying would fail the same way, and block the rest
                 self._data_error("record", message, error)

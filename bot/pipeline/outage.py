@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -43,6 +44,9 @@ class Pending:
     groups: list[ClauseFindings]
     language: str
     accepted_at_ms: int = field(default_factory=now_ms)
+    # Names this accepted delivery in Redis, so that recording it again (its reply lost, then a
+    # flush) gives back the first results, nudge and all; journalled with it.
+    attempt: str = field(default_factory=lambda: secrets.token_hex(8))
     row: int | None = None  # its row in the journal, if it has one
 
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import secrets
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -264,11 +265,14 @@ class RedisStore:
         clauses: Sequence[tuple[int, tuple[str, ...]]],
         windows: Windows,
         at_ms: int | None = None,
+        attempt: str | None = None,
     ) -> list[RecordResult] | None:
         """Claim a delivery and the findings of each clause, and count warnings, atomically.
 
         Returns None for a re-delivery (the delivery was claimed before), else one result per
         clause, in order. An edit that keeps a finding claims nothing new and counts nothing.
+        `attempt` names this accepted delivery: recorded again under the same attempt (its reply
+        was lost, and it is retried or flushed from the buffer), it returns the first results.
         """
         p, u, k = ref.platform, ref.user_id, self.keys
         script_keys = [k.event(p, u, ref.chat_id, ref.event_id)]
@@ -277,7 +281,8 @@ class RedisStore:
             script_keys += [k.claim(p, u, ref.chat_id, ref.message_id, r) for r in rule_ids]
         args: list[int | str] = [
             at_ms or now_ms(), windows.count_ms, CLAIM_TTL_MS, windows.nudge_ms,
-            f"{ref.chat_id}:{ref.message_id}", EVENT_TTL_MS, *(len(r) for _, r in clauses),
+            f"{ref.chat_id}:{ref.message_id}", EVENT_TTL_MS, attempt or secrets.token_hex(8),
+            *(len(r) for _, r in clauses),
         ]  # fmt: skip
         flat = [int(x) for x in await self._record(script_keys, args)]
         if flat == [-1]:

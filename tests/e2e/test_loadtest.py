@@ -22,14 +22,23 @@ def redis_binary() -> str:
     return binary
 
 
-@pytest.mark.parametrize("cluster", [False, True], ids=["redis", "cluster"])
+@pytest.mark.parametrize(
+    ("cluster", "restart_bot"),
+    [(False, False), (True, False), (False, True)],
+    ids=["redis", "cluster", "redis+bot-restart"],
+)
 async def test_two_replicas_through_a_redis_restart_lose_nothing_and_double_nothing(
-    redis_binary: str, tmp_path: Path, cluster: bool
+    redis_binary: str, tmp_path: Path, cluster: bool, restart_bot: bool
 ) -> None:
-    result = await run(Plan(messages=2_000, outage_s=0.5, cluster=cluster), tmp_path)
+    plan = Plan(messages=2_000, outage_s=0.5, cluster=cluster, restart_bot=restart_bot)
+    result = await run(plan, tmp_path)
     figures = result.figures()
     assert figures["warnings_lost"] == 0, figures
     assert figures["nudges_doubled"] == 0, figures
+    assert figures["warnings_without_nudge"] == 0, figures
+    if restart_bot:  # replica 0 stopped mid-outage with findings in its journal, and came back
+        assert figures["bot_restarts"] == 1, figures
+        assert figures["journaled_at_stop"] > 0, figures
     # The run really exercised what it claims to: duplicates, an outage, warnings and nudges.
     assert figures["duplicate_deliveries"] > 100
     assert figures["handle_statuses"].get("buffered", 0) > 0, figures

@@ -1,8 +1,12 @@
 -- One delivery of one message, every clause it breaks, atomically; all keys carry the author's
 -- hash tag. KEYS[1]: the delivery's claim; then per clause: the author's warnings under it, its
 -- nudge window, and one claim per rule that fired. ARGV: now ms, count window ms, claim ttl ms,
--- nudge window ms, the warning's member, the delivery claim's ttl ms, then per clause the
--- number of its rules. Returns {-1} for a re-delivery, else {new, count, may_nudge} per clause.
+-- nudge window ms, the warning's member, the delivery claim's ttl ms, the attempt, then per
+-- clause the number of its rules. Returns {-1} for a re-delivery, else {new, count, may_nudge}
+-- per clause.
+-- The attempt names one accepted delivery: recording it again (a reply lost with the connection,
+-- then a retry or a flush of the buffer) gives back what the first run gave, so its nudge still
+-- goes; another delivery of the same event has another attempt and is a re-delivery.
 -- Every key is checked before the first write: a script that failed half-way would leave its
 -- claims behind, and the retry would drop the message as a re-delivery, never counted.
 local k = 2
@@ -12,7 +16,7 @@ local function plain(key)
   return kind == 'none' or kind == 'string'
 end
 if not plain(KEYS[1]) then return refuse(KEYS[1]) end
-for g = 7, #ARGV do
+for g = 8, #ARGV do
   local kind = redis.call('TYPE', KEYS[k]).ok
   if kind ~= 'none' and kind ~= 'zset' then return refuse(KEYS[k]) end
   for i = k + 1, k + 1 + tonumber(ARGV[g]) do
@@ -20,11 +24,18 @@ for g = 7, #ARGV do
   end
   k = k + 2 + tonumber(ARGV[g])
 end
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[6]) then return {-1} end
+local mine = ARGV[7] .. '|'
+if not redis.call('SET', KEYS[1], mine, 'NX', 'PX', ARGV[6]) then
+  local held = redis.call('GET', KEYS[1])
+  if not held or string.sub(held, 1, #mine) ~= mine then return {-1} end
+  local again = {}
+  for n in string.gmatch(string.sub(held, #mine + 1), '[^,]+') do again[#again + 1] = tonumber(n) end
+  return again
+end
 local now = tonumber(ARGV[1])
 local out = {}
 k = 2
-for g = 7, #ARGV do
+for g = 8, #ARGV do
   local rules = tonumber(ARGV[g])
   local warn, window = KEYS[k], KEYS[k + 1]
   local fresh = 0
@@ -50,4 +61,5 @@ for g = 7, #ARGV do
   out[#out + 1] = count
   out[#out + 1] = nudge
 end
+redis.call('SET', KEYS[1], mine .. table.concat(out, ','), 'PX', ARGV[6])
 return out

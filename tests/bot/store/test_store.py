@@ -47,6 +47,24 @@ async def test_several_clauses_of_one_message_in_one_step(store: RedisStore, ids
     assert [(r.new, r.count, r.may_nudge) for r in results] == [(True, 1, True), (True, 1, True)]
 
 
+async def test_recording_one_delivery_again_gives_back_its_first_results(
+    store: RedisStore, ids: str
+) -> None:
+    """Its reply lost with the connection, a delivery is recorded again (redis-py's retry, or a
+    flush of the buffer): under the same attempt it gets its first results, so its nudge still
+    goes; another delivery of the same event is a re-delivery; the warning counts once."""
+    ref = MessageRef("telegram", f"u{ids}", f"c{ids}", "m1", "e1")
+    clauses = [(3, ("fam-you",)), (6, ("rude-a", "rude-b"))]
+    windows = Windows(30 * DAY, HOUR)
+    first = await store.record(ref, clauses, windows, attempt="a1")
+    again = await store.record(ref, clauses, windows, attempt="a1")
+    assert first == again
+    assert first is not None
+    assert [(r.new, r.count, r.may_nudge) for r in first] == [(True, 1, True), (True, 1, True)]
+    assert await store.record(ref, clauses, windows, attempt="a2") is None
+    assert await store.warning_count("telegram", f"u{ids}", 6, 30 * DAY) == 1
+
+
 async def test_the_same_finding_on_an_edited_message_counts_once(
     store: RedisStore, ids: str
 ) -> None:
