@@ -72,6 +72,8 @@ class Checker:
         self.learned = learned
         # The rule each label's learned findings cite: its wording, note and severity.
         self._learned_rules = {r.label: r for r in ruleset.rules if r.kind is RuleKind.LEARNED}
+        # Each rule's rewordings as a mapping, built once rather than for every finding.
+        self._rewrites = {r.id: dict(r.rewrite) for r in ruleset.rules if r.rewrite}
 
     def _compile(self, chat: ChatKind) -> list[tuple[Matcher, Any]]:
         """Compile, per matcher, the rules that apply in this kind of chat."""
@@ -177,7 +179,8 @@ class Checker:
         self, text: str, rule: Rule, start: int, end: int, suggestion: str | None
     ) -> Finding:
         excerpt = text[start:end]
-        rewrite = dict(rule.rewrite).get(excerpt.lower().replace("ё", "е"))
+        rewrites = self._rewrites.get(rule.id)
+        rewrite = rewrites.get(excerpt.lower().replace("ё", "е")) if rewrites else None
         return Finding(
             clause=self._clause[rule.label],
             rule_id=rule.id,

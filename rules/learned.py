@@ -18,8 +18,9 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,6 +179,7 @@ class LearnedModel:
             for name, weight in model.weights.items():
                 table.setdefault(name, [0.0] * len(labels))[k] = weight
         self._table = {name: tuple(weights) for name, weights in table.items()}
+        self._biases = tuple(model.bias for model in labels.values())
 
     def predict(self, scan: Scan, fired: Iterable[str]) -> list[tuple[Label, float, int]]:
         """Return (label, probability, token of the strongest cue) above each `maybe` score.
@@ -189,13 +191,15 @@ class LearnedModel:
         if not wanted:
             return []
         found = features(scan, fired)
-        totals = [self.labels[label].bias for label in self._order]
+        # Every label's sum is kept, in the same order of features (so the same floats), and a
+        # feature's weights are added to all of them at once, in C: what a label that does not
+        # apply here sums is never read.
+        totals: Sequence[float] = self._biases
         table = self._table
         for name in found:
             weights = table.get(name)
             if weights is not None:
-                for k in wanted:
-                    totals[k] += weights[k]
+                totals = list(map(operator.add, totals, weights))
         results = []
         for k in wanted:
             label = self._order[k]

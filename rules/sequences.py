@@ -35,6 +35,7 @@ _NO_CLASSES: Classes = {}
 SENTENCE_START = "^"
 _HAS_DIGIT = re.compile(r"\d")
 _NONE: list[Sequence] = []  # shared and never changed: the look-up of a word no rule starts with
+_ENTRIES_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,10 @@ def _key(slots: list[Slot]) -> frozenset[str] | None:
     return best.forms
 
 
+# The sequences a word may start, and the gate that lets them all be passed over (or None).
+Entry = tuple[list[Sequence], frozenset[str] | None]
+
+
 @dataclass(slots=True)
 class SequenceIndex:
     """Lemma and phrase rules indexed by the forms and prefixes of their first slot."""
@@ -165,6 +170,11 @@ class SequenceIndex:
     # When none of it is in the message, the whole list is passed over with one set test:
     # frequent words («мне», «вы», «не») start many phrases, and most messages have none.
     gates: dict[str, frozenset[str]] = field(default_factory=dict)
+    # word → what `starting_at` finds for it before the message is looked at: the sequences it
+    # may start and, where it applies, their gate. Shared by every check, threads included: one
+    # dict read or store is atomic in CPython and a lost race computes an entry twice. Cleared
+    # when full, so endless distinct words cannot grow it.
+    entries: dict[str, Entry] = field(default_factory=dict)
     _starters: frozenset[str] = frozenset()
 
     def add(self, sequence: Sequence) -> None:
@@ -195,6 +205,16 @@ class SequenceIndex:
                 if ids not in unions:
                     unions[ids] = frozenset().union(*(s.key or () for s in sequences))
                 self.gates[form] = unions[ids]
+
+    def entry(self, word: str) -> Entry:
+        """Work out and keep a word's entry (see `entries`)."""
+        by_form = self.by_form.get(word, _NONE)
+        pure = word[:3] not in self.by_prefix and not (self.any_number and _HAS_DIGIT.search(word))
+        found = (by_form, self.gates.get(word)) if pure else (self.starting_at(word), None)
+        if len(self.entries) >= _ENTRIES_CACHE_SIZE:
+            self.entries.clear()
+        self.entries[word] = found
+        return found
 
     def starting_at(self, word: str, scan: Scan | None = None) -> list[Sequence]:
         """Return the sequences whose first slot this word fills.
@@ -238,19 +258,25 @@ def match_sequences(scan: Scan, index: SequenceIndex) -> list[Hit]:
     """Find every lemma and phrase rule in the message."""
     hits: list[Hit] = []
     tokens = scan.tokens
-    # Words that start something, found with one set intersection; most words start nothing
-    # and are passed over without a call.
-    starters = scan.words & index.starters
-    prefixes = index.by_prefix
-    digits = bool(index.any_number) and _HAS_DIGIT.search(scan.normalized.text) is not None
-    if not starters and not prefixes and not digits:
-        return hits
+    words = scan.words
+    if (
+        not index.by_prefix
+        and words.isdisjoint(index.starters)
+        and not (index.any_number and _HAS_DIGIT.search(scan.normalized.text))
+    ):
+        return hits  # no word of the message can start anything: one set test
+    entries = index.entries
+    # One look-up per word: most words start nothing, and frequent ones whose phrases all need
+    # a word the message lacks are passed over by their gate.
     for token in tokens:
-        word = token.norm
-        if token.quoted or (word not in starters and word[:3] not in prefixes and not digits):
+        if token.quoted:
             continue
-        for sequence in index.starting_at(word, scan):
-            if sequence.key is not None and sequence.key.isdisjoint(scan.words):
+        word = token.norm
+        sequences, gate = entries.get(word) or index.entry(word)
+        if not sequences or (gate is not None and gate.isdisjoint(words)):
+            continue
+        for sequence in sequences:
+            if sequence.key is not None and sequence.key.isdisjoint(words):
                 continue
             last = match_at(scan, token.index, sequence)
             if last is not None:

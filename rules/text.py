@@ -384,11 +384,20 @@ _DISGUISE_HINT = re.compile(
     r"|(?:}{|\]\[|\)\(|><|\|/\||\|\\\||\|<|\|-\||/\\|3[.,]14|π)(?=[^\W\d_])"
     r"|(?<![^\W_][^\W\d_])(?<=[^\W\d_])[-_](?=[^\W\d_])|(?<=[а-я])@"
 )
+# What every alternative of `_DISGUISE_HINT` needs, without its look-behinds: a sign right before
+# a letter, or an «@». Most messages have none («!» and dashes stand before spaces), and one scan
+# at C speed tells so; a message that has one is looked at around each sign as before.
+_MAY_HINT = re.compile(r"[|/\\!1€¥©$@*#%…{\[(<4π_-](?=[^\W\d_])|\.\.(?=[^\W\d_])|@")
 _MIXED_SCRIPTS = re.compile(r"[a-z](?=[а-яі])|[а-яі](?=[a-z])")
 _SIGN = re.compile(r"[|/\\!1€¥©$@*#%…π}{\[\]<>()_-]|\.\.|3[.,]14")
 _LATIN_SIGNS = re.compile(r"(?<=[a-z])[0-9!|@$а-яі]|[0-9!|@$а-яі](?=[a-z])")
 _LATIN_EDGES = "«»\"'“”„,.:;!?()[]{}<>/\\-_"
 _LATIN_CANDIDATE = re.compile(r"[a-z][a-z*#%]*[a-z]\Z")
+# run of non-space characters → the drawn words read in it. Like `_WORDS`, shared by every
+# check, thread included: a read or a store is one atomic dict operation, and a lost race only
+# computes a reading twice. Cleared when full, so endless distinct runs cannot grow it.
+_CHUNK_WORDS: dict[str, tuple[str, ...]] = {}
+_CHUNK_CACHE_SIZE = 20_000
 
 
 def disguised_words(normalized: Normalized) -> list[Token]:
@@ -411,16 +420,30 @@ def disguised_words(normalized: Normalized) -> list[Token]:
             continue
         start += chunk.index(core)
         end = start + len(core)
-        chunk = core
-        if _HAS_CYRILLIC.search(chunk) and _mostly_cyrillic(chunk):
-            words = _undraw(chunk) if _DRAWN_SIGNS.search(chunk) else []
-        else:
-            words = [_unlatin(chunk)] if _LATIN_SIGNS.search(chunk) else []
-        known = _words_of(chunk)
-        for word in dict.fromkeys(words):
-            if word is not None and word not in known:
-                found.append(Token(word, start, end, *normalized.span(start, end)))
+        words = _CHUNK_WORDS.get(core)
+        if words is None:
+            words = _chunk_words(core)
+        for word in words:
+            found.append(Token(word, start, end, *normalized.span(start, end)))
     return found
+
+
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    """Read one run of non-space characters as drawn words; cache the reading by the run.
+
+    A message with one drawn sign sends all its runs through here, and runs repeat across
+    messages. Bounded as `_WORDS` is, for the same reason.
+    """
+    if _HAS_CYRILLIC.search(chunk) and _mostly_cyrillic(chunk):
+        words = _undraw(chunk) if _DRAWN_SIGNS.search(chunk) else []
+    else:
+        words = [_unlatin(chunk)] if _LATIN_SIGNS.search(chunk) else []
+    known = _words_of(chunk) if words else set()
+    read = tuple(w for w in dict.fromkeys(words) if w is not None and w not in known)
+    if len(_CHUNK_WORDS) >= _CHUNK_CACHE_SIZE:
+        _CHUNK_WORDS.clear()
+    _CHUNK_WORDS[chunk] = read
+    return read
 
 
 def _has_drawn_sign(text: str) -> bool:
@@ -429,6 +452,8 @@ def _has_drawn_sign(text: str) -> bool:
     A plain class of signs is found at C speed; the test of the letters around one (which needs
     look-behinds, slow over a whole text) runs on a few characters around each sign found.
     """
+    if _MAY_HINT.search(text) is None:
+        return False
     for match in _SIGN.finditer(text):
         if _DISGUISE_HINT.search(text, max(0, match.start() - 2), match.end() + 6):
             return True
