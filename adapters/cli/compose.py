@@ -191,7 +191,8 @@ def _reader(adapter: PlatformAdapter) -> Callable[[], int]:
 
 
 async def flush_forever(core: Core, every_s: float = 5.0) -> None:
-    """Put findings buffered during a Redis outage through, even when no message arrives.
+    """Put findings buffered during a Redis outage through: every `every_s`, and at once when a
+    message finds Redis back (it wakes the flusher rather than draining the buffer itself).
 
     First at once: what the journal gave back at start-up goes through as soon as Redis answers.
     """
@@ -201,4 +202,4 @@ async def flush_forever(core: Core, every_s: float = 5.0) -> None:
                 await core.pipeline.flush()
             except Exception:  # the flusher must outlive any one failure
                 log.exception("flush failed, buffered=%s", len(core.outage))
-        await asyncio.sleep(every_s)
+        await core.pipeline.flush_due(every_s)  # or sooner, when a message finds Redis back

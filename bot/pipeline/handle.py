@@ -11,6 +11,7 @@ none of them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -93,6 +94,7 @@ class Pipeline:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._flush_due = asyncio.Event()  # set when Redis looks back and findings wait
         self._resolver, self._nudger, self._attentiveness = resolver, nudger, attentiveness
         self._metrics, self._outage, self._max_text_chars = metrics, outage, max_text_chars
         # The counters every message moves, looked up once per label value, not per message.
@@ -127,6 +129,13 @@ class Pipeline:
         """How many handle() calls are under way."""
         return self._in_flight
 
+    async def flush_due(self, timeout_s: float) -> None:
+        """Wait until a message finds Redis back while findings wait, or `timeout_s` passes."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self._flush_due.wait()
+        self._flush_due.clear()
+
     async def settle(self) -> None:
         """Return once no handle() call is under way (at shutdown, after intake has stopped)."""
         await self._idle.wait()
@@ -136,7 +145,7 @@ class Pipeline:
             return Outcome(Status.IGNORED)
         message = self._limit(message)
         if self._outage and self._outage.is_up():
-            await self.flush()
+            self._flush_due.set()  # the flusher drains the buffer; this message does not wait
         resolution = await self._resolver.resolve(message)
         await self._attend(message, resolution)
         if resolution.chat_kind is None or not resolution.author_is_staff:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,7 +74,12 @@ async def test_redis_restart_loses_no_warning_and_doubles_no_nudge(
     [problem] = await core.problems()
     assert f"{len(core.outage)} findings held in memory" in problem
     server.start()
+    await asyncio.sleep(0.1)  # past the backoff: Redis is worth trying again
+    waiting = len(core.outage)
     await feed(range(60, 90))
+    # The messages went on without draining the buffer themselves; they woke the flusher.
+    assert len(core.outage) == waiting
+    await asyncio.wait_for(pipeline.flush_due(60), 5)
     await pipeline.flush()
     assert not core.outage
     assert core.outage.overflowed == 0
