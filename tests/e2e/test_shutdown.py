@@ -161,7 +161,7 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
 
     server.start()
     await service.start()
-    nudged = await fake.wait_for("chat.postEphemeral", MESSAGES)
+    nudged = await fake.wait_for("chat.postEphemeral", MESSAGES, timeout=30)  # a new process
     returncode, output = await service.stop()
     assert returncode == 0, output
     assert f"restored from the journal, waiting for redis: {len(deliveries)}" in output

@@ -26,6 +26,7 @@ from tests.support.telegram_bot import AGENCY, BORIS, CLIENT_GROUP, SECRET
 
 MESSAGES = 200
 STOP_WITHIN_S = 20
+NUDGES_WITHIN_S = 30  # 200 nudges from a process just started, on a busy machine
 _tokens = itertools.count(790001)
 
 
@@ -86,7 +87,9 @@ async def _taken(face: Face, mode: str) -> None:
     each update as it is queued."""
     if mode == "polling":
         polls = len(await face.calls("getUpdates"))
-        await face.wait_until(lambda calls: calls[polls:], count=2, method="getUpdates")
+        await face.wait_until(
+            lambda calls: calls[polls:], count=2, method="getUpdates", timeout=NUDGES_WITHIN_S
+        )
     await asyncio.sleep(1.0)  # the handlers' first steps, before the signal
 
 
@@ -111,12 +114,46 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
 
     server.start()
     await service.start()
-    nudged = await face.wait_for(BORIS["id"], MESSAGES)
+    nudged = await face.wait_for(BORIS["id"], MESSAGES, timeout=NUDGES_WITHIN_S)
     await asyncio.sleep(0.5)  # a doubled nudge would arrive now
     returncode, output = await service.stop()
     assert returncode == 0, output
     assert f"restored from the journal, waiting for redis: {deliveries}" in output
     assert len(await face.sent_to(BORIS["id"])) == len(nudged) == MESSAGES
+    client = redis.Redis.from_url(server.url)
+    counted = sum(client.zcard(key) for key in client.scan_iter(match="kodeks:*warn*"))
+    assert counted == MESSAGES
+    server.stop()
+
+
+async def test_sigterm_during_steady_polling_loses_nothing(
+    face: Face, emulator: Emulator, tmp_path: Path
+) -> None:
+    """Updates keep coming when SIGTERM lands: what the bot had polled it finishes or journals,
+    what it had not is still queued, so the next start takes it; every message is counted and
+    nudged exactly once."""
+    server = RedisServer(tmp_path)
+    server.start()
+    service = TelegramService(face, emulator, server, tmp_path, "polling")
+    await service.start()
+
+    async def traffic() -> None:
+        for n in range(MESSAGES):
+            await face.update({"message": face.message(BORIS, CLIENT_GROUP, f"{RUDE} {n}")})
+            await asyncio.sleep(0.01)
+
+    feeding = asyncio.create_task(traffic())
+    await asyncio.sleep(0.8)
+    returncode, output = await service.stop()
+    assert returncode == 0, output
+    assert not feeding.done(), "the signal should land mid-traffic"
+    await feeding
+    await service.start()
+    await face.wait_for(BORIS["id"], MESSAGES, timeout=NUDGES_WITHIN_S)
+    await asyncio.sleep(0.5)  # a doubled nudge would arrive now
+    returncode, output = await service.stop()
+    assert returncode == 0, output
+    assert len(await face.sent_to(BORIS["id"])) == MESSAGES
     client = redis.Redis.from_url(server.url)
     counted = sum(client.zcard(key) for key in client.scan_iter(match="kodeks:*warn*"))
     assert counted == MESSAGES

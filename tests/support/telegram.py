@@ -169,26 +169,28 @@ class Face:
         return [p for p in await self.sent() if str(p["chat_id"]) == str(chat_id)]
 
     async def wait_for(
-        self, chat_id: int, count: int = 1, method: str = "sendMessage"
+        self, chat_id: int, count: int = 1, method: str = "sendMessage", timeout: float = WAIT_S
     ) -> list[dict[str, Any]]:
         """Wait (bounded) until the bot has made `count` calls to `chat_id`; return them."""
         return await self.wait_until(
-            lambda calls: [c for c in calls if str(c.get("chat_id")) == str(chat_id)], count, method
-        )
+            lambda calls: [c for c in calls if str(c.get("chat_id")) == str(chat_id)],
+            count, method, timeout,
+        )  # fmt: skip
 
     async def wait_until(
         self,
         pick: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
         count: int = 1,
         method: str = "sendMessage",
+        timeout: float = WAIT_S,
     ) -> list[dict[str, Any]]:
         """Wait (bounded) until `pick` finds `count` calls of `method`; return what it found."""
-        deadline = time.monotonic() + WAIT_S
+        deadline = time.monotonic() + timeout
         while True:
             calls = await (self.sent() if method == "sendMessage" else self.calls(method))
             found = pick(calls)
             if len(found) >= count:
                 return found
             if time.monotonic() > deadline:
-                raise AssertionError(f"waited {WAIT_S}s for {count} {method}, got {calls}")
+                raise AssertionError(f"waited {timeout}s for {count} {method}, got {calls}")
             await asyncio.sleep(0.02)
