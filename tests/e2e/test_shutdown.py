@@ -85,7 +85,7 @@ class Service:
         if self.mode == "http":
             await _serving(self.port, self.process)
         else:
-            await self.fake.wait_connected()
+            await self.fake.wait_connected(timeout=30)  # a whole process starts first
 
     async def deliver(self, event: dict[str, Any]) -> bool:
         """Deliver one event as Slack does in this mode; True when the app acknowledged it."""

@@ -126,15 +126,17 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
     server.stop()
 
 
-async def test_sigterm_during_steady_polling_loses_nothing(
-    face: Face, emulator: Emulator, tmp_path: Path
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_sigterm_during_steady_traffic_loses_nothing(
+    face: Face, emulator: Emulator, tmp_path: Path, mode: str
 ) -> None:
-    """Updates keep coming when SIGTERM lands: what the bot had polled it finishes or journals,
-    what it had not is still queued, so the next start takes it; every message is counted and
-    nudged exactly once."""
+    """Updates keep coming when SIGTERM lands: what the bot had taken (polled, or answered 200)
+    it finishes or journals; what it had not, Telegram still holds (queued for the next poll, or
+    sent again to the webhook, as the emulator does like Telegram), so the next start takes it.
+    Every message is counted and nudged exactly once."""
     server = RedisServer(tmp_path)
     server.start()
-    service = TelegramService(face, emulator, server, tmp_path, "polling")
+    service = TelegramService(face, emulator, server, tmp_path, mode)
     await service.start()
 
     async def traffic() -> None:

@@ -157,18 +157,48 @@ TelegramServer.formatUpdate = (u) => {
 };
 
 // Webhooks: send the secret token, and survive a non-2xx answer (the library's un-awaited axios
-// rejection would kill node).
-emu.addUserUpdate = async function addUserUpdate(update) {
-  const webhook = this.webhooks[update.botToken];
-  if (!webhook) { this.storage.userMessages.push(update); this.updateId++; return; }
+// rejection would kill node). Like Telegram, an update the bot could not be reached for is sent
+// again until it is taken, and the updates after it wait behind it, in order (for two minutes).
+const unreached = {}; // bot token -> updates waiting for the bot to listen again
+const RETRY_MS = 250;
+const GIVE_UP_MS = 120000;
+
+async function post(webhook, update) {
   const headers = { 'content-type': 'application/json' };
   if (webhook.secret_token) headers['X-Telegram-Bot-Api-Secret-Token'] = webhook.secret_token;
   const body = JSON.stringify(TelegramServer.formatUpdate(update));
-  this.updateId++;
   try {
     const r = await fetch(webhook.url, { method: 'POST', headers, body });
     if (r.status > 299) console.error(`webhook ${webhook.url} answered ${r.status}`);
-  } catch (e) { console.error(`webhook ${webhook.url} failed: ${e}`); }
+    return true;
+  } catch (e) {
+    console.error(`webhook ${webhook.url} failed: ${e}`);
+    return false;
+  }
+}
+
+async function redeliver(emulator, token) {
+  const queue = unreached[token];
+  const started = Date.now();
+  while (queue.length && Date.now() - started < GIVE_UP_MS) {
+    await new Promise((done) => setTimeout(done, RETRY_MS));
+    const webhook = emulator.webhooks[token];
+    while (queue.length && webhook && (await post(webhook, queue[0]))) queue.shift();
+  }
+  delete unreached[token];
+}
+
+emu.addUserUpdate = async function addUserUpdate(update) {
+  const webhook = this.webhooks[update.botToken];
+  if (!webhook) { this.storage.userMessages.push(update); this.updateId++; return; }
+  update.updateId = this.updateId; // fixed now: a retry sends the same update_id
+  this.updateId++;
+  const waiting = unreached[update.botToken];
+  if (waiting) { waiting.push(update); return; }
+  if (!(await post(webhook, update))) {
+    unreached[update.botToken] = [update];
+    redeliver(this, update.botToken);
+  }
 };
 
 front.use(emu.webServer); // everything else: the unmodified library
