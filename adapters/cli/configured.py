@@ -56,6 +56,15 @@ def run_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def load_agency(path: Path | None) -> AgencyConfig:
+    """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists, else no registry."""
+    if path is None:
+        path = load_settings().config
+        if not path.exists():
+            return AgencyConfig()
+    return load_config(path)
+
+
 def summary(settings: Settings, agency: AgencyConfig) -> list[str]:
     """What is configured, one line a topic, without secrets."""
     return [
