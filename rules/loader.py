@@ -158,7 +158,9 @@ def rule_entries(
     source = path.read_text(encoding="utf-8")
     rules = []
     for n, entry in enumerate(entries, 1):
-        origin = f"{path}:{_line_of_rule(source, n, entry)}"
+        line = _line_of_rule(source, n, entry)
+        _refuse_unknown(path, source, line, n, entry)
+        origin = f"{path}:{line}"
         where = f"{origin}: rule #{n}" + (f" ({entry['id']})" if entry.get("id") else "")
         rule = replace(_to_rule(where, entry), origin=origin)
         check_patterns(where, rule, is_lemma)
@@ -176,11 +178,23 @@ def _line_of_rule(source: str, n: int, entry: dict[str, Any]) -> int:
     return line or entry_line(source, "rule", n)
 
 
+def _refuse_unknown(path: Path, source: str, line: int, n: int, entry: dict[str, Any]) -> None:
+    """Refuse a misspelt field, naming the line it is written on (after the rule's own)."""
+    unknown = sorted(set(entry) - _KNOWN_FIELDS)
+    if not unknown:
+        return
+    key = re.compile(rf"^\s*{re.escape(unknown[0])}\s*=")
+    lines = source.splitlines()
+    at = next((i for i, text in enumerate(lines[line - 1 :], line) if key.match(text)), line)
+    rule = f" ({entry['id']})" if entry.get("id") else ""
+    msg = (
+        f"{path}:{at}: rule #{n}{rule}: unknown field(s) {unknown};"
+        f" use only {sorted(_KNOWN_FIELDS)}"
+    )
+    raise RulesError(msg)
+
+
 def _to_rule(where: str, entry: dict[str, Any]) -> Rule:
-    unknown = set(entry) - _KNOWN_FIELDS
-    if unknown:
-        msg = f"{where}: unknown field(s) {sorted(unknown)}; use only {sorted(_KNOWN_FIELDS)}"
-        raise RulesError(msg)
     for name in ("id", "label", "kind", "suggest"):
         if not entry.get(name):
             msg = f"{where}: the field '{name}' is missing or empty; add it"

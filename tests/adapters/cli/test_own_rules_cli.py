@@ -140,7 +140,7 @@ def test_run_refuses_a_broken_rule_file_with_a_fix_it_line(agency: Path) -> None
     rules = agency / "rules.d" / "deadlines.toml"
     _replace(rules, 'kind = "phrase"', 'kind = "phrase"\nmax_gaps = 1')
     result = _kodeks_run(agency)
-    line = _line_of(rules, '"sv-promise-by-tomorrow"')
+    line = _line_of(rules, "max_gaps")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(
