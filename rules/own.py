@@ -68,6 +68,7 @@ def with_own(base: RuleSet, own: OwnRules, is_lemma: IsLemma = None) -> RuleSet:
             file_rules, file_extensions = _rule_file(path, is_lemma)
             added += file_rules
             extensions += file_extensions
+    _refuse_shipped_prefixes(added, base.rules)
     rules = _extended(rules, extensions, is_lemma)
     merged = (*rules, *added)
     check_unique(merged)
@@ -83,6 +84,20 @@ def _switched_off(rules: tuple[Rule, ...], off: Iterable[str]) -> tuple[Rule, ..
         msg = f"[rules] off names no shipped rule: {', '.join(unknown)}; check the ids"
         raise RulesError(msg)
     return tuple(r for r in rules if r.id not in off)
+
+
+def _refuse_shipped_prefixes(added: Iterable[Rule], shipped: Iterable[Rule]) -> None:
+    """Keep the agency's ids out of the shipped families: a later release may take the id, and
+    the learned layer reads a rule's family («rude-insult») as a feature of its own."""
+    prefixes = {rule.id.split("-")[0] for rule in shipped}
+    for rule in added:
+        prefix = rule.id.split("-")[0]
+        if prefix in prefixes:
+            msg = (
+                f"{rule.origin}: rule {rule.id}: '{prefix}-' is a prefix of the shipped rules;"
+                " give the agency's rules a prefix of its own, like 'sv-promise-…'"
+            )
+            raise RulesError(msg)
 
 
 def _own_clauses(path: Path, shipped: tuple[Clause, ...]) -> list[Clause]:

@@ -135,8 +135,8 @@ def test_without_an_agency_folder_the_shipped_rules_are_untouched() -> None:
          "'растяпы' is not in normal form"),
         ("deadlines.toml", 'ok = ["растянул сроки на неделю"]', "", "[[extend]]",
          "add examples"),
-        ("deadlines.toml", 'id = "sv-promise-by-tomorrow"', 'id = "rude-insult-lokh"',
-         '"rude-insult-lokh"', "is used twice"),
+        ("deadlines.toml", 'id = "sv-promise-by-tomorrow"', 'id = "rude-promise"',
+         '"rude-promise"', "'rude-' is a prefix of the shipped rules"),
     ],
 )  # fmt: skip
 def test_a_broken_agency_file_is_refused_with_its_file_and_line(
@@ -167,3 +167,13 @@ def test_an_unknown_table_and_an_unknown_off_id_are_refused(folder: Path) -> Non
         _load(folder, ("rude-no-such",))
     with pytest.raises(RulesError, match="no such folder"):
         _load(folder / "missing")
+
+
+def test_an_id_used_in_two_agency_files_is_refused(folder: Path) -> None:
+    source = (folder / "deadlines.toml").read_text(encoding="utf-8")
+    (folder / "more.toml").write_text(source.split("[[extend]]")[0], encoding="utf-8")
+    more = folder / "more.toml"
+    with pytest.raises(RulesError) as refused:
+        _load(folder)
+    assert str(refused.value).startswith(f"{more}:{_line_of(more, 'sv-promise-by-tomorrow')}: ")
+    assert "rule id 'sv-promise-by-tomorrow' is used twice" in str(refused.value)
