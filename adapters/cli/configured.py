@@ -73,6 +73,7 @@ def summary(settings: Settings, agency: AgencyConfig) -> list[str]:
         f"clients: {_listed([c.name for c in agency.clients])}",
         f"chats: {_chats(agency)}; unknown chats are treated as {agency.policy.unknown_chat}",
         f"staff: {_staff(agency)}",
+        f"rules: {_rules(agency)}",
     ]
 
 
@@ -125,6 +126,16 @@ def _chats(agency: AgencyConfig) -> str:
 def _staff(agency: AgencyConfig) -> str:
     admins = [s.name for s in agency.staff if s.admin]
     return f"{len(agency.staff)}, admins: {_listed(admins)}" if agency.staff else "0"
+
+
+def _rules(agency: AgencyConfig) -> str:
+    rules = agency.rules
+    said = "the shipped"
+    if rules.off:
+        said += f" ({len(rules.off)} switched off)"
+    if rules.folder is not None:
+        said += f" and the agency's own in {rules.folder} (kodeks rules test runs their examples)"
+    return said
 
 
 def _listed(names: list[str]) -> str:

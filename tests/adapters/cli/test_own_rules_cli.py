@@ -160,3 +160,12 @@ def test_run_refuses_an_example_its_rule_misses(agency: Path) -> None:
         " «сделаю через неделю» is a `match` example, but the rule does not find it; fix the"
         " example or the patterns\n"
     )
+
+
+def test_config_check_says_which_rules_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "check", "--config", CONFIG, "--env-file", "/nonexistent/.env"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"rules: the shipped (1 switched off) and the agency's own in {OWN / 'rules.d'}"
+        " (kodeks rules test runs their examples)\n"
+    ) in out
