@@ -5,6 +5,7 @@
 
 from rules.engine import Checker, build_checker
 from rules.errors import RulesError
+from rules.examples import verified
 from rules.loader import RuleSet, load_ruleset
 from rules.model import (
     ChatKind,
@@ -17,6 +18,7 @@ from rules.model import (
     RuleKind,
     Severity,
 )
+from rules.own import OwnRules
 
 __all__ = [
     "ChatKind",
@@ -26,6 +28,7 @@ __all__ = [
     "Client",
     "Finding",
     "Label",
+    "OwnRules",
     "Rule",
     "RuleKind",
     "RuleSet",
@@ -33,4 +36,5 @@ __all__ = [
     "Severity",
     "build_checker",
     "load_ruleset",
+    "verified",
 ]

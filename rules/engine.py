@@ -19,6 +19,7 @@ from rules.loader import RuleSet, alternation, data_dir, load_ruleset
 from rules.mention import compile_mentions, match_mentions
 from rules.model import ChatKind, CheckContext, Client, Condition, Finding, Label, Rule, RuleKind
 from rules.morph import Morph, shared_morph
+from rules.own import OwnRules, with_own
 from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
 from rules.senses import is_first_name_or_unknown, is_name, said_of_person
@@ -67,6 +68,9 @@ class Checker:
         self.vocabulary = vocabulary or load_vocabulary(data_dir() / "vocabulary.toml", morph)
         self.clients = ClientIndex(clients, morph)
         self._clause = {label: ruleset.clause_for(label).number for label in Label}
+        # Rules that cite a clause of their own (an agency's «п. 12»), not their label's.
+        numbers = {c.id: c.number for c in ruleset.clauses}
+        self._cited = {r.id: numbers[r.clause] for r in ruleset.rules if r.clause is not None}
         self._compiled = {chat: self._compile(chat) for chat in ChatKind}
         self._guards = _compile_guards(ruleset.rules, morph)
         self.learned = learned
@@ -182,7 +186,7 @@ class Checker:
         rewrites = self._rewrites.get(rule.id)
         rewrite = rewrites.get(excerpt.lower().replace("ё", "е")) if rewrites else None
         return Finding(
-            clause=self._clause[rule.label],
+            clause=self._cited.get(rule.id, self._clause[rule.label]),
             rule_id=rule.id,
             label=rule.label,
             severity=rule.severity,
@@ -282,9 +286,20 @@ def _token_at(scan: Scan, start: int) -> Token | None:
 
 
 def build_checker(
-    clients: Iterable[Client] = (), morph: Morph | None = None, *, learned: bool = True
+    clients: Iterable[Client] = (),
+    morph: Morph | None = None,
+    *,
+    learned: bool = True,
+    own: OwnRules | None = None,
 ) -> Checker:
-    """Load the shipped rules (and the learned layer, unless told not to) for a registry."""
+    """Load the shipped rules (and the learned layer, unless told not to) for a registry.
+
+    With `own`, the agency's folder of rules is added and the rules it switches off are left out
+    (`rules.own`); its examples are not run here: `rules.own.verified` does that at start-up.
+    """
     morph = morph or shared_morph()
     model = load_model(data_dir() / "model.json") if learned else None
-    return Checker(load_ruleset(is_lemma=morph.is_lemma), morph, clients, learned=model)
+    ruleset = load_ruleset(is_lemma=morph.is_lemma)
+    if own is not None:
+        ruleset = with_own(ruleset, own, morph.is_lemma)
+    return Checker(ruleset, morph, clients, learned=model)

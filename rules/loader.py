@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from rules.model import (
     Clause,
     Condition,
     Examples,
+    Extension,
     Label,
     Rule,
     RuleKind,
@@ -32,7 +33,7 @@ _KNOWN_FIELDS = frozenset(
     {
         "id", "label", "kind", "patterns", "severity", "suggest", "note", "source",
         "exceptions", "forms", "rewrite", "chat_kinds", "conditions", "max_gap", "examples",
-        "unless_near",
+        "unless_near", "clause",
     }
 )  # fmt: skip
 _REGEX_KINDS = frozenset({RuleKind.ROOT})
@@ -46,6 +47,10 @@ class RuleSet:
 
     clauses: tuple[Clause, ...]
     rules: tuple[Rule, ...]
+    # What an agency's own folder brought (`rules.own`): words added to shipped rules, and the
+    # ids of its own rules and of the shipped rules it extended, whose examples start-up runs.
+    extensions: tuple[Extension, ...] = ()
+    own: frozenset[str] = frozenset()
 
     def clause(self, number: int) -> Clause | None:
         """Return the clause with this number, if there is one."""
@@ -71,7 +76,8 @@ def load_ruleset(
     for path in sorted(folder.glob("*.toml")):
         if path.name not in _NOT_RULES:
             rules.extend(load_rule_file(path, is_lemma))
-    _check_unique(rules)
+    check_unique(rules)
+    check_cited(rules, clauses)
     labels = {label for clause in clauses for label in clause.labels}
     for label in Label:
         if label not in labels:
@@ -80,30 +86,49 @@ def load_ruleset(
     return RuleSet(tuple(clauses), tuple(rules))
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a data file; a syntax error names the file and its line, as an editor shows it."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         msg = f"{path}: cannot read the file ({error.strerror}); check the path"
         raise RulesError(msg) from error
     except tomllib.TOMLDecodeError as error:
-        msg = f"{path}: not valid TOML ({error}); fix the syntax there"
+        # tomllib says the line only inside its message: «… (at line 7, column 3)».
+        line = re.search(r"at line (\d+)", str(error))
+        at = f":{line.group(1)}" if line else ""
+        msg = f"{path}{at}: not valid TOML ({error}); fix the syntax there"
         raise RulesError(msg) from error
 
 
-def load_clauses(path: Path) -> list[Clause]:
-    """Read the numbered clauses of the code of conduct."""
-    entries = _read_toml(path).get("clause", [])
-    clauses = [_to_clause(path, n, entry) for n, entry in enumerate(entries, 1)]
-    numbers = [c.number for c in clauses]
-    if numbers != list(range(1, len(clauses) + 1)):
-        msg = f"{path}: clauses must be numbered 1, 2, 3, … in order; found {numbers}"
-        raise RulesError(msg)
+def load_clauses(path: Path, first: int = 1) -> list[Clause]:
+    """Read the numbered clauses of the code of conduct; the first has the number `first`."""
+    source = path.read_text(encoding="utf-8")
+    entries = read_toml(path).get("clause", [])
+    clauses = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}:{entry_line(source, 'clause', n)}: clause #{n}"
+        clause = _to_clause(where, entry)
+        expected = first + n - 1
+        if clause.number != expected:
+            shipped = f" (the shipped code ends at {first - 1})" if first > 1 else ""
+            msg = (
+                f"{where}: number = {clause.number}, but clauses are numbered {first}, "
+                f"{first + 1}, … in order{shipped}; write number = {expected}"
+            )
+            raise RulesError(msg)
+        clauses.append(clause)
     return clauses
 
 
-def _to_clause(path: Path, n: int, entry: dict[str, Any]) -> Clause:
-    where = f"{path}: clause #{n}"
+def entry_line(source: str, table: str, n: int) -> int:
+    """Return the line of the n-th `[[table]]` header of a file (1 when there is none)."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+    found = (i for i, text in enumerate(source.splitlines(), 1) if header.match(text))
+    return next((line for k, line in enumerate(found, 1) if k == n), 1)
+
+
+def _to_clause(where: str, entry: dict[str, Any]) -> Clause:
     for name in ("id", "number", "title", "text"):
         if name not in entry:
             msg = f"{where}: the field '{name}' is missing; add it"
@@ -119,35 +144,57 @@ def _to_clause(path: Path, n: int, entry: dict[str, Any]) -> Clause:
 
 def load_rule_file(path: Path, is_lemma: Callable[[str], bool] | None = None) -> list[Rule]:
     """Read and validate the `[[rule]]` entries of one data file."""
-    source = path.read_text(encoding="utf-8")
-    entries = _read_toml(path).get("rule", [])
+    entries = read_toml(path).get("rule", [])
     if not entries:
         msg = f"{path}: no [[rule]] entries; add some or remove the file"
         raise RulesError(msg)
+    return rule_entries(path, entries, is_lemma)
+
+
+def rule_entries(
+    path: Path, entries: list[dict[str, Any]], is_lemma: Callable[[str], bool] | None
+) -> list[Rule]:
+    """Validate the `[[rule]]` entries read from `path`, each marked with where it is written."""
+    source = path.read_text(encoding="utf-8")
     rules = []
     for n, entry in enumerate(entries, 1):
-        where = _where(path, source, n, entry)
-        rule = _to_rule(where, entry)
-        _check_patterns(where, rule, is_lemma)
+        line = _line_of_rule(source, n, entry)
+        _refuse_unknown(path, source, line, n, entry)
+        origin = f"{path}:{line}"
+        where = f"{origin}: rule #{n}" + (f" ({entry['id']})" if entry.get("id") else "")
+        rule = replace(_to_rule(where, entry), origin=origin)
+        check_patterns(where, rule, is_lemma)
         rules.append(rule)
     return rules
 
 
-def _where(path: Path, source: str, n: int, entry: dict[str, Any]) -> str:
+def _line_of_rule(source: str, n: int, entry: dict[str, Any]) -> int:
+    """The line of the rule's id, or of its `[[rule]]` header when it has none."""
     rule_id = entry.get("id")
     line = next(
         (i for i, text in enumerate(source.splitlines(), 1) if rule_id and f'"{rule_id}"' in text),
         None,
     )
-    at = f":{line}" if line else ""
-    return f"{path}{at}: rule #{n}" + (f" ({rule_id})" if rule_id else "")
+    return line or entry_line(source, "rule", n)
+
+
+def _refuse_unknown(path: Path, source: str, line: int, n: int, entry: dict[str, Any]) -> None:
+    """Refuse a misspelt field, naming the line it is written on (after the rule's own)."""
+    unknown = sorted(set(entry) - _KNOWN_FIELDS)
+    if not unknown:
+        return
+    key = re.compile(rf"^\s*{re.escape(unknown[0])}\s*=")
+    lines = source.splitlines()
+    at = next((i for i, text in enumerate(lines[line - 1 :], line) if key.match(text)), line)
+    rule = f" ({entry['id']})" if entry.get("id") else ""
+    msg = (
+        f"{path}:{at}: rule #{n}{rule}: unknown field(s) {unknown};"
+        f" use only {sorted(_KNOWN_FIELDS)}"
+    )
+    raise RulesError(msg)
 
 
 def _to_rule(where: str, entry: dict[str, Any]) -> Rule:
-    unknown = set(entry) - _KNOWN_FIELDS
-    if unknown:
-        msg = f"{where}: unknown field(s) {sorted(unknown)}; use only {sorted(_KNOWN_FIELDS)}"
-        raise RulesError(msg)
     for name in ("id", "label", "kind", "suggest"):
         if not entry.get(name):
             msg = f"{where}: the field '{name}' is missing or empty; add it"
@@ -176,11 +223,13 @@ def _to_rule(where: str, entry: dict[str, Any]) -> Rule:
         ),
         max_gap=int(entry.get("max_gap", 0)),
         unless_near=_strings(where, "unless_near", entry.get("unless_near", [])),
-        examples=_to_examples(where, entry.get("examples", {})),
+        examples=to_examples(where, entry.get("examples", {})),
+        clause=str(entry["clause"]) if "clause" in entry else None,
     )
 
 
-def _to_examples(where: str, entry: dict[str, Any]) -> Examples:
+def to_examples(where: str, entry: dict[str, Any]) -> Examples:
+    """Read a rule's `[rule.examples]` table."""
     unknown = set(entry) - {"match", "ok", "todo_match"}
     if unknown:
         msg = f"{where}: examples take only match, ok and todo_match; remove {sorted(unknown)}"
@@ -210,7 +259,8 @@ def _enum(kind: type[_E], value: Any, where: str) -> _E:
         raise RulesError(msg) from None
 
 
-def _check_patterns(where: str, rule: Rule, is_lemma: Callable[[str], bool] | None) -> None:
+def check_patterns(where: str, rule: Rule, is_lemma: Callable[[str], bool] | None) -> None:
+    """Refuse a rule whose patterns its kind cannot use (bad regexes, lemmas not in normal form)."""
     if not rule.patterns and rule.kind not in (RuleKind.CAPS, RuleKind.LEARNED):
         msg = f"{where}: 'patterns' is empty; a {rule.kind} rule needs at least one"
         raise RulesError(msg)
@@ -238,17 +288,34 @@ def _compile(where: str, pattern: str) -> re.Pattern[str]:
         raise RulesError(msg) from error
 
 
-def _check_unique(rules: Iterable[Rule]) -> None:
+def check_cited(rules: Iterable[Rule], clauses: Iterable[Clause]) -> None:
+    """Refuse a rule whose `clause` names no clause of the code."""
+    known = {c.id for c in clauses}
+    for rule in rules:
+        if rule.clause is not None and rule.clause not in known:
+            msg = (
+                f"{rule.origin}: rule {rule.id}: clause = '{rule.clause}' names no clause;"
+                f" use one of: {', '.join(sorted(known))}"
+            )
+            raise RulesError(msg)
+
+
+def check_unique(rules: Iterable[Rule]) -> None:
+    """Refuse an id used twice, or a pattern in two rules."""
     seen_ids: set[str] = set()
     seen_patterns: dict[tuple[RuleKind, str], str] = {}
     for rule in rules:
         if rule.id in seen_ids:
-            msg = f"rule id '{rule.id}' is used twice; ids are never reused, pick a new one"
+            msg = f"{rule.origin}: rule id '{rule.id}' is used twice; ids are never reused,"
+            msg += " pick a new one"
             raise RulesError(msg)
         seen_ids.add(rule.id)
         for pattern in rule.patterns:
             key = (rule.kind, pattern.lower())
             other = seen_patterns.setdefault(key, rule.id)
             if other != rule.id:
-                msg = f"pattern '{pattern}' is in both '{other}' and '{rule.id}'; keep it in one"
+                msg = (
+                    f"{rule.origin}: pattern '{pattern}' is in both '{other}' and '{rule.id}';"
+                    " keep it in one"
+                )
                 raise RulesError(msg)

@@ -78,7 +78,7 @@ class Examples:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One detector rule, loaded from a data file under `rules/data/`."""
+    """One detector rule, loaded from a data file under `rules/data/` or an agency's folder."""
 
     id: str
     label: Label
@@ -97,6 +97,21 @@ class Rule:
     # Lemmas whose presence in the message gives a word its innocent sense: «щенок» for «сука».
     unless_near: tuple[str, ...] = ()
     examples: Examples = field(default_factory=Examples)
+    # The id of the clause its findings cite, when not the one its label's findings cite: an
+    # agency's own clause («п. 12») is cited by the agency's own rules this way.
+    clause: str | None = None
+    # Where the rule is written («rules.d/own.toml:7»), for error messages and `kodeks rules test`.
+    origin: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """Words or phrases an agency adds to a shipped rule, with examples of its own."""
+
+    rule_id: str
+    patterns: tuple[str, ...]
+    examples: Examples
+    origin: str  # where the `[[extend]]` entry is written: «rules.d/own.toml:12»
 
 
 @dataclass(frozen=True, slots=True)

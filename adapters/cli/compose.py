@@ -18,24 +18,26 @@ from collections.abc import Callable
 from bot.core import Core, build_core
 from bot.domain.config import load_config
 from bot.domain.ports import PlatformAdapter, PlatformRouter
+from bot.domain.rulebook import checker_for
 from bot.ops.health import HealthServer
 from bot.ops.settings import Settings
 from bot.store.journal import Journal
 from bot.store.redis_store import RedisError, RedisStore
-from rules import build_checker
 
 log = logging.getLogger("adapters.cli")
 _PING_TRIES = 5
 
 
 async def connect_core(settings: Settings, router: PlatformRouter) -> Core:
-    """Load and check the config and rules, connect the store, wire the bot to `router`."""
+    """Load and check the config and rules (the agency's own too), connect the store, wire the
+    bot to `router`."""
     config = load_config(settings.config)
+    checker = checker_for(config)  # a broken rule stops start-up before any wait for Redis
     store = RedisStore.from_settings(settings)
     await _wait_for_redis(store)
     journal = None if store.embedded else Journal(settings.journal)  # embedded: no outage
     core = build_core(
-        config=config, checker=build_checker(config.registry()), store=store,
+        config=config, checker=checker, store=store,
         ports=router.as_ports(), max_text_chars=settings.max_text_chars, journal=journal,
         concurrency=settings.concurrency,
     )  # fmt: skip

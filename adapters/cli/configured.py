@@ -56,6 +56,15 @@ def run_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def load_agency(path: Path | None) -> AgencyConfig:
+    """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists, else no registry."""
+    if path is None:
+        path = load_settings().config
+        if not path.exists():
+            return AgencyConfig()
+    return load_config(path)
+
+
 def summary(settings: Settings, agency: AgencyConfig) -> list[str]:
     """What is configured, one line a topic, without secrets."""
     return [
@@ -64,6 +73,7 @@ def summary(settings: Settings, agency: AgencyConfig) -> list[str]:
         f"clients: {_listed([c.name for c in agency.clients])}",
         f"chats: {_chats(agency)}; unknown chats are treated as {agency.policy.unknown_chat}",
         f"staff: {_staff(agency)}",
+        f"rules: {_rules(agency)}",
     ]
 
 
@@ -116,6 +126,16 @@ def _chats(agency: AgencyConfig) -> str:
 def _staff(agency: AgencyConfig) -> str:
     admins = [s.name for s in agency.staff if s.admin]
     return f"{len(agency.staff)}, admins: {_listed(admins)}" if agency.staff else "0"
+
+
+def _rules(agency: AgencyConfig) -> str:
+    rules = agency.rules
+    said = "the shipped"
+    if rules.off:
+        said += f" ({len(rules.off)} switched off)"
+    if rules.folder is not None:
+        said += f" and the agency's own in {rules.folder} (kodeks rules test runs their examples)"
+    return said
 
 
 def _listed(names: list[str]) -> str:

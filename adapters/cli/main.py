@@ -16,9 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from adapters.cli.configured import add_config
+from adapters.cli.configured import add_config, load_agency
+from adapters.cli.own_rules import add_rules
 from adapters.cli.scaffold import add_init
-from bot.domain.config import AgencyConfig, ConfigError, load_config
+from bot.domain.config import ConfigError
+from bot.domain.rulebook import checker_for
 from bot.ops.settings import SettingsError
 from rules import ChatKind, CheckContext, Checker, Finding, RulesError, build_checker
 
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_scan(commands)
     _add_run(commands)
     _add_audit(commands)
+    add_rules(commands)
     return parser
 
 
@@ -218,20 +221,9 @@ def _add_chat(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _load_agency(path: Path | None) -> AgencyConfig:
-    """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists, else no registry."""
-    if path is None:
-        from bot.ops.settings import load_settings  # noqa: PLC0415 - only without --config
-
-        path = load_settings().config
-        if not path.exists():
-            return AgencyConfig()
-    return load_config(path)
-
-
 def _run_check(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
-    agency = _load_agency(args.config)
+    agency = load_agency(args.config)
     client = None
     if args.client:
         known = agency.client_named(args.client)
@@ -239,7 +231,7 @@ def _run_check(args: argparse.Namespace) -> int:
             msg = f"client '{args.client}' is not in the registry; add it to agency.toml"
             raise ConfigError(msg)
         client = known.name
-    checker = build_checker(agency.registry())
+    checker = checker_for(agency)
     findings = checker.check(text, CheckContext(ChatKind(args.chat), client))
     if args.json:
         _say(json.dumps([_finding_json(f) for f in findings], ensure_ascii=False, indent=2))
@@ -433,7 +425,7 @@ def _run_scan(args: argparse.Namespace) -> int:
         from bot.store.redis_store import RedisStore  # noqa: PLC0415 - only with a Redis
 
         store = partial(RedisStore.from_settings, settings)
-    return run_scan(request, _load_agency(args.config), store, open_export)
+    return run_scan(request, load_agency(args.config), store, open_export)
 
 
 def _run_bot(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from bot.audit.report import CsvSink, render_html, report_data, summary
 from bot.audit.scan import ExportScan
 from bot.domain.config import AgencyConfig
 from bot.domain.exports import Export, ExportError
-from rules import build_checker
+from bot.domain.rulebook import checker_for
 
 if TYPE_CHECKING:
     from bot.store.redis_store import RedisStore
@@ -55,7 +55,7 @@ def run_scan(
     """
     try:
         export = open_export(request.export)
-        checker = build_checker(config.registry())
+        checker = checker_for(config)
         with ExitStack() as stack:
             sink = None
             if request.csv_out is not None:

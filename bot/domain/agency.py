@@ -2,15 +2,16 @@
 
 One schema for every platform: clients with aliases, chats (platform, id, kind, client), staff
 with their Telegram and Slack ids, Telegram Business counterparts, the compliance channel, the
-policy and working hours. Every table is optional: a file with only `[[clients]]` (the corpora's
-format) is valid, and the defaults are what a compliance lead would pick. Reading the file, and
-the checks that span tables, are `bot.domain.config`'s.
+policy, working hours and the agency's own rules. Every table is optional: a file with only
+`[[clients]]` (the corpora's format) is valid, and the defaults are what a compliance lead would
+pick. Reading the file, and the checks that span tables, are `bot.domain.config`'s.
 """
 
 from __future__ import annotations
 
 from datetime import date as clock_date
 from datetime import time as clock_time
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,7 +25,7 @@ from pydantic import (
 )
 
 from bot.domain.models import Platform
-from rules import ChatKind, Client, Label
+from rules import ChatKind, Client, Label, OwnRules
 
 # Telegram ids are numbers in TOML; every id is text inside kodeks (Slack's are strings).
 TextId = Annotated[
@@ -181,6 +182,23 @@ class WorkingHoursConfig(_Strict):
         return value
 
 
+class RulesConfig(_Strict):
+    """The agency's own rules: a folder of rule files and the shipped rules switched off.
+
+    `folder` is relative to agency.toml (`load_config` resolves it); the files are in the format of
+    the shipped `rules/data` (docs/rules.md).
+    """
+
+    folder: Path | None = None
+    off: tuple[str, ...] = ()  # ids of shipped rules, e.g. "fam-ty-address"
+
+    def to_own(self) -> OwnRules | None:
+        """Return what the checker adds and leaves out; None when the agency keeps the shipped."""
+        if self.folder is None and not self.off:
+            return None
+        return OwnRules(self.folder, self.off)
+
+
 class AgencyConfig(BaseModel):
     """Everything `agency.toml` holds."""
 
@@ -193,6 +211,7 @@ class AgencyConfig(BaseModel):
     compliance: ComplianceConfig = ComplianceConfig()
     policy: PolicyConfig = PolicyConfig()
     working_hours: WorkingHoursConfig = WorkingHoursConfig()
+    rules: RulesConfig = RulesConfig()
 
     def registry(self) -> tuple[Client, ...]:
         """Return the client registry for the checker."""

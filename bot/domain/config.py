@@ -28,12 +28,14 @@ from bot.domain.agency import (
     ComplianceConfig,
     CounterpartConfig,
     PolicyConfig,
+    RulesConfig,
     StaffConfig,
     TextId,
     WorkingHoursConfig,
 )
 from bot.domain.toml_lines import Location, line_of
-from rules import ChatKind
+from rules import ChatKind, RulesError, load_ruleset
+from rules.own import with_own
 
 __all__ = [
     "ALL_LABELS",
@@ -44,6 +46,7 @@ __all__ = [
     "ConfigError",
     "CounterpartConfig",
     "PolicyConfig",
+    "RulesConfig",
     "StaffConfig",
     "TextId",
     "WorkingHoursConfig",
@@ -81,10 +84,49 @@ def load_config(path: Path) -> AgencyConfig:
         config = AgencyConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_report(path, source, map(_problem, error.errors()))) from None
-    problems = list(contradictions(config))
+    config = _rules_beside(config, path)
+    problems = [*contradictions(config), *rules_problems(config.rules)]
     if problems:
         raise ConfigError(_report(path, source, problems))
+    _load_own_rules(config.rules)
     return config
+
+
+def _rules_beside(config: AgencyConfig, path: Path) -> AgencyConfig:
+    """Resolve `[rules] folder` against agency.toml's own folder, wherever kodeks runs from."""
+    folder = config.rules.folder
+    if folder is None or folder.is_absolute():
+        return config
+    rules = config.rules.model_copy(update={"folder": path.parent / folder})
+    return config.model_copy(update={"rules": rules})
+
+
+def rules_problems(rules: RulesConfig) -> Iterator[Problem]:
+    """Refuse a rules folder that is not there and an `off` id no shipped rule has."""
+    if rules.folder is not None and not rules.folder.is_dir():
+        msg = f"no folder {rules.folder}; create it, or fix the path (relative to agency.toml)"
+        yield Problem(("rules", "folder"), msg)
+    if not rules.off:
+        return
+    shipped = {rule.id for rule in load_ruleset().rules}
+    for rule_id in rules.off:
+        if rule_id not in shipped:
+            msg = f"no shipped rule '{rule_id}' to switch off; `kodeks rules list` lists the ids"
+            yield Problem(("rules", "off"), msg)
+
+
+def _load_own_rules(rules: RulesConfig) -> None:
+    """Read the agency's rule files now, so a broken one is refused with the config, by its line.
+
+    Lemmas and examples need the dictionary and the compiled checker: `rulebook.checker_for`.
+    """
+    own = rules.to_own()
+    if own is None or own.folder is None:
+        return
+    try:
+        with_own(load_ruleset(), own)
+    except RulesError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _report(path: Path, source: str, problems: Iterable[Problem]) -> str:

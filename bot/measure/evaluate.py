@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.config import ConfigError, load_config
+from bot.domain.rulebook import checker_for
 from rules import ChatKind, CheckContext, Checker, Finding, Label
 from rules.training import Example
 
@@ -133,11 +134,14 @@ def training_examples(checker: Checker, folder: Path) -> Iterator[Example]:
 
 
 def corpus_checker(checker: Checker, folder: Path) -> Checker:
-    """Return the checker with the corpus folder's client registry, if it has one."""
+    """Return the checker with the corpus folder's client registry (and its agency's own rules)."""
     registry = folder / "agency.toml"
     if not registry.exists():
         return checker
-    return checker.with_clients(load_config(registry).registry())
+    config = load_config(registry)
+    if config.rules.to_own() is not None:  # the corpus's agency has rules of its own
+        return checker_for(config, learned=checker.learned is not None)
+    return checker.with_clients(config.registry())
 
 
 def evaluate(checker: Checker, folder: Path, predictions: Path | None = None) -> Score:
