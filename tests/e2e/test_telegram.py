@@ -126,7 +126,7 @@ async def test_a_nudge_held_after_403_arrives_on_start(bot: Running) -> None:
     await face.command(BORIS, private(BORIS), "/start")
     replies = await face.wait_for(BORIS["id"], count=4)  # the refused one, then three replies
     assert "kodeks" in replies[1]["text"]
-    assert "(1)" in replies[2]["text"]
+    assert "1 подсказку" in replies[2]["text"]
     assert "п. 6" in replies[3]["text"]
     await assert_nothing_public(face)
 

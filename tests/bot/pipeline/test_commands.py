@@ -64,7 +64,7 @@ async def test_check_gives_findings_with_spans_and_better_wording(
 
 async def test_check_answers_in_english_for_english_drafts(commands: Commands, ids: str) -> None:
     text = await ask(commands, f"2{ids}", "check", "as I already said, the file is attached")
-    assert text.startswith("Findings: 1")
+    assert text.startswith("Found 1 issue:")
 
 
 async def test_check_is_rate_limited(commands: Commands, ids: str) -> None:
