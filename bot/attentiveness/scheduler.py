@@ -101,7 +101,7 @@ class Scheduler:
         where = f"{wait.platform.value}:{wait.chat_id}"
         return f"{wait.client} ({where})" if wait.client else where
 
-    def _words(self, wait: Wait, now: datetime) -> dict[str, object]:
+    def _words(self, wait: Wait, now: datetime, language: str) -> dict[str, object]:
         clause = self.ruleset.clause(CLAUSE)
         waited = self.attentiveness.hours.between(wait.opened, now)
         return {
@@ -109,7 +109,7 @@ class Scheduler:
             "minutes": int(waited.total_seconds() // 60),
             "sla": wait.sla_minutes,
             "clause": CLAUSE,
-            "title": clause.title if clause else "",
+            "title": clause.title_in(language) if clause else "",
             "clause_text": clause.text if clause else "",
         }
 
@@ -125,7 +125,9 @@ class Scheduler:
             thread_id=wait.thread_id, token=secrets.token_urlsafe(9), direct=True,
         )  # fmt: skip
         await self.store.remember_nudge(nudge)
-        text = self.texts.render(wait.language, "attentiveness-reminder", **self._words(wait, now))
+        text = self.texts.render(
+            wait.language, "attentiveness-reminder", **self._words(wait, now, wait.language)
+        )
         button = self.texts.render(wait.language, "feedback-button")
         delivery = await self.ports.notifier.nudge(nudge, text, button)
         log.info(
@@ -139,7 +141,7 @@ class Scheduler:
         nobody = self.texts.render("ru", "attentiveness-nobody")
         text = self.texts.render(
             "ru", "attentiveness-escalation", user=responsible or nobody,
-            platform=wait.platform.value, **self._words(wait, now),
+            platform=wait.platform.value, **self._words(wait, now, "ru"),
         )  # fmt: skip
         escalation = Escalation(wait.platform, responsible or "", wait.chat_id, CLAUSE, 1, 0)
         delivery = await self.ports.compliance.escalate(escalation, text)

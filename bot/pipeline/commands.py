@@ -95,7 +95,7 @@ class Commands:
         if not arg:
             lines = [self.texts.render(lang, "code-list-header")]
             lines += [
-                self.texts.render(lang, "code-line", number=c.number, title=c.title)
+                self.texts.render(lang, "code-line", number=c.number, title=c.title_in(lang))
                 for c in self.ruleset.clauses
             ]
             return ["\n".join(lines)]
@@ -105,7 +105,11 @@ class Commands:
             return [self.texts.render(lang, "code-unknown", arg=arg[:20], last=last)]
         return [
             self.texts.render(
-                lang, "code-clause", number=clause.number, title=clause.title, text=clause.text
+                lang,
+                "code-clause",
+                number=clause.number,
+                title=clause.title_in(lang),
+                text=clause.text,
             )
         ]
 
@@ -142,7 +146,7 @@ class Commands:
                     lang,
                     "check-line-maybe" if f.tentative else "check-line",
                     clause=f.clause,
-                    title=clause.title if clause else "",
+                    title=clause.title_in(lang) if clause else "",
                     excerpt=f.excerpt,
                     start=f.start,
                     end=f.end,

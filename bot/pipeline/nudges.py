@@ -75,7 +75,7 @@ class Nudger:
             lang,
             "nudge-gentle" if nudge.step == Step.GENTLE else "nudge-reminder",
             clause=nudge.clause,
-            title=clause.title if clause else "",
+            title=clause.title_in(lang) if clause else "",
             clause_text=clause.text if clause else "",
             words=", ".join(f"«{w}»" for w in nudge.words),
             better=better,
@@ -95,7 +95,7 @@ class Nudger:
             lang,
             "nudge-also",
             clause=part.clause,
-            title=clause.title if clause else "",
+            title=clause.title_in(lang) if clause else "",
             words=", ".join(f"«{w}»" for w in part.words),
             better=better,
         )

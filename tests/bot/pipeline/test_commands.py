@@ -186,3 +186,16 @@ async def test_check_shows_likely_findings_as_possible(commands: Commands, ids: 
         dataclasses.replace(commands, checker=checker), f"2{ids}", "check", "Денис на больничном"
     )
     assert "возможно, п. 4" in text and "«больничном»" in text
+
+
+async def test_english_replies_give_the_english_clause_titles(commands: Commands, ids: str) -> None:
+    listing = await ask(commands, f"2{ids}", "code", language="en")
+    assert "6. No rudeness" in listing
+    assert "Без грубости" not in listing
+    clause = await ask(commands, f"2{ids}", "code", "6", language="en")
+    assert clause.startswith("Clause 6. No rudeness")
+    assert "грубости" in clause  # the agency's own text, as it wrote it
+    checked = await ask(commands, f"2{ids}", "check", "you are an idiot, send the brief")
+    assert "clause 6 (No rudeness)" in checked
+    russian = await ask(commands, f"2{ids}", "code")
+    assert "6. Без грубости" in russian

@@ -333,3 +333,15 @@ async def test_issue_11_a_message_breaking_two_clauses_brings_one_nudge_naming_b
     assert button == "Это не нарушение"
     await core.commands.feedback(nudge.token, "ru")
     assert set(await store.feedback_counts()) >= set(nudge.rule_ids)
+
+
+async def test_an_english_message_is_nudged_with_the_english_clause_title(
+    build: Build, say: Say, ids: str
+) -> None:
+    core, notifier, _ = build()
+    await core.pipeline.handle(say("you are an idiot, fuck off", event=f"e{ids}"))
+    [(nudge, text, button)] = notifier.sent
+    assert nudge.language == "en"
+    assert "(No rudeness)" in text
+    assert "грубост" not in text.lower()
+    assert button == "Not a violation"
