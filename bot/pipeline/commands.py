@@ -25,6 +25,9 @@ log = logging.getLogger("bot.commands")
 STATS_WEEKS = 4
 _BIND_KINDS = ("client", "internal", "ignore")
 _LONGEST_NAME = 60  # «/check Ромашка: …» names a client before the colon
+# Slack has only `/code` (with `N`, `stats`, `help`) and `/check`, and no replies to reply
+# `/check` to: these texts name what Slack has instead of Telegram's commands.
+_SLACK_TEXTS = {"help": "help-slack", "check-empty": "check-empty-slack"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +89,8 @@ class Commands:
         return replies
 
     async def help(self, command: CommandCall) -> list[str]:
-        """List the commands."""
-        return [self.texts.render(command.language, "help")]
+        """List the commands the user's platform has."""
+        return [self.texts.render(command.language, own_text(command.platform, "help"))]
 
     async def code(self, command: CommandCall) -> list[str]:
         """List the clauses, or print one in full."""
@@ -123,7 +126,7 @@ class Commands:
         client, text = await self._client_of_check(command)
         lang = language_of(text) if text else command.language
         if not text:
-            return [self.texts.render(lang, "check-empty")]
+            return [self.texts.render(lang, own_text(command.platform, "check-empty"))]
         per_minute = self.config.policy.check_per_minute
         if not await self.store.allow_check(command.platform.value, command.user_id, per_minute):
             return [self.texts.render(lang, "check-limited")]
@@ -262,6 +265,11 @@ class Commands:
         rules = ", ".join(nudge.rule_ids)
         log.info("feedback rules=%s clause=%s", rules, nudge.clause)
         return self.texts.render(language, "feedback-thanks", rule=rules)
+
+
+def own_text(platform: Platform, key: str) -> str:
+    """The key of a text worded for the platform's own commands, where it has its own."""
+    return _SLACK_TEXTS.get(key, key) if platform is Platform.SLACK else key
 
 
 def percentile(ordered: list[float], p: float) -> float:

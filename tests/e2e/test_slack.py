@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -156,6 +157,33 @@ async def test_slash_code_lists_the_clauses_and_prints_one(start: Start) -> None
     expected = TEXTS.render("ru", "code-clause", number=5, title=five.title, text=five.text)
     assert clause["text"] == expected
     assert bot.fake.sent("chat.postMessage") == []
+
+
+async def test_code_help_lists_slacks_own_commands_only(start: Start) -> None:
+    bot = await start()
+    await bot.command(slash_command(bot.fake, "/code", "help", "UANNA", "r1"))
+    [help_] = await bot.fake.wait_for_responses(1)
+    assert help_["response_type"] == "ephemeral"
+    lines = help_["text"].splitlines()
+    assert [line.split(" — ")[0] for line in lines] == [
+        "/code", "/code N", "/check ТЕКСТ", "/code stats", "/code help",
+    ]  # fmt: skip
+    assert "/stats" not in help_["text"].replace("/code stats", "")
+    assert "/bind" not in help_["text"] and "/start" not in help_["text"]
+    await bot.command(slash_command(bot.fake, "/check", "", "UANNA", "r2"))
+    empty = (await bot.fake.wait_for_responses(2))[1]
+    assert empty["text"] == "Пришлите текст: /check ТЕКСТ."  # no replies to reply /check to
+
+
+async def test_an_english_workspace_reads_english_titles_and_help(start: Start) -> None:
+    bot = await start(language="en")
+    await bot.command(slash_command(bot.fake, "/code", "", "UANNA", "r1"))
+    await bot.command(slash_command(bot.fake, "/code", "help", "UANNA", "r2"))
+    listing, help_ = sorted(await bot.fake.wait_for_responses(2), key=lambda r: r["id"])
+    assert "6. No rudeness" in listing["text"]
+    assert not re.search("[а-яё]", listing["text"], re.IGNORECASE)
+    assert "/code stats shows statistics (admins)" in help_["text"]
+    assert "/bind" not in help_["text"]
 
 
 async def test_slash_check_answers_privately_and_logs_no_text(
