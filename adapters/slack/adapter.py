@@ -59,7 +59,8 @@ class SlackAdapter:
         self.settings = settings
         self.pipeline = pipeline
         self.commands = commands
-        self.ports = Ports(SlackNotifier(client), SlackCompliance(client, config))
+        compliance = SlackCompliance(client, config, settings.language)
+        self.ports = Ports(SlackNotifier(client), compliance)
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
         # Socket Mode needs no signing secret; passing "" keeps Bolt from reading the environment.
         self.app = AsyncApp(client=client, signing_secret=secret, logger=log)

@@ -237,8 +237,28 @@ async def test_escalations_go_to_the_compliance_channel(start: Start) -> None:
     await bot.event(body)
     [summary] = await bot.fake.wait_for("chat.postMessage")
     assert summary["channel"] == "CCOMPLIANCE"
+    assert "сотрудник <@UANNA> (slack)" in summary["text"]
+    assert "Последнее — в чате <#CSHARED>." in summary["text"]
+    assert "п. 6 «Без грубости»" in summary["text"]
     assert SECRET_WORD not in summary["text"]
     assert bot.posts(SHARED) == []
+
+
+async def test_an_english_workspace_escalates_in_english_with_mentions(start: Start) -> None:
+    bot = await start(
+        language="en", policy={"escalate_from": 1},
+        compliance={"slack_channel": "CCOMPLIANCE", "include_text": True},
+    )  # fmt: skip
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text="you are an idiot, send the brief",
+        ts=bot.ts(), shared=True,
+    )  # fmt: skip
+    await bot.event(body)
+    [summary] = await bot.fake.wait_for("chat.postMessage")
+    assert summary["text"].startswith("Code of conduct escalation: <@UANNA> (slack) has 1 warning")
+    assert "clause 6 (No rudeness)" in summary["text"]
+    assert "in chat <#CSHARED>." in summary["text"]
+    assert "Words: " in summary["text"] and "idiot" in summary["text"]
 
 
 async def test_escalations_without_a_channel_go_to_each_admin(start: Start) -> None:

@@ -164,11 +164,28 @@ async def test_escalations_go_to_the_compliance_chat_or_else_to_the_admins(
         await bot.face.say(BORIS, CLIENT_GROUP, RUDE)
         await bot.face.wait_for(BORIS["id"])
         (escalation,) = await bot.face.wait_for(compliance_chat or ANNA["id"])
-        assert "1002" in escalation["text"]
-        assert "6" in escalation["text"]
+        assert escalation["parse_mode"] == "HTML"
+        assert '<a href="tg://user?id=1002">Борис</a>' in escalation["text"]
+        assert "в чате <b>Ромашка × агентство</b> (<code>-100777</code>)" in escalation["text"]
+        assert "п. 6 «Без грубости»" in escalation["text"]
         assert RUDE_WORD not in escalation["text"]  # words only when include_text is set
         await asyncio.sleep(QUIET_S)
         assert len(await bot.face.sent()) == 2
+
+
+async def test_an_escalation_escapes_the_chat_title_for_telegrams_html(
+    emulator: Emulator, checker: Checker, tmp_path: Path
+) -> None:
+    agency = AGENCY.replace(
+        "nudge_window_minutes = 0", "nudge_window_minutes = 0\nescalate_from = 1"
+    )
+    async for bot in start_bot(emulator, checker, tmp_path, "polling", agency):
+        renamed = group(-100777, "<i>Ромашка</i> & Co")
+        await bot.face.say(BORIS, renamed, RUDE)
+        (escalation,) = await bot.face.wait_for(ANNA["id"])
+        assert "<b>&lt;i&gt;Ромашка&lt;/i&gt; &amp; Co</b>" in escalation["text"]
+        assert "<i>" not in escalation["text"]
+        assert RUDE not in escalation["text"]
 
 
 # --- Commands ---------------------------------------------------------------------------------
