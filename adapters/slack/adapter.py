@@ -85,7 +85,7 @@ class SlackAdapter:
         """Acknowledge at once (Slack allows 3 s), then answer only the user who asked."""
         await ack()
         for reply in await self.commands.run(to_command(command, self.settings.language)):
-            await respond(text=reply, response_type="ephemeral", replace_original=False)
+            await respond(text=reply.text, response_type="ephemeral", replace_original=False)
 
     async def on_feedback(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """«Not a violation» pressed under a nudge."""

@@ -24,6 +24,7 @@ from aiogram.types import (
     CallbackQuery,
     ChatMemberUpdated,
     ErrorEvent,
+    InlineKeyboardMarkup,
     Message,
     Update,
 )
@@ -39,14 +40,19 @@ from adapters.telegram.convert import (
 )
 from adapters.telegram.logs import UnreadableUpdates
 from adapters.telegram.polling import ScreeningSession, skip_placeholders
-from adapters.telegram.ports import TelegramCompliance, TelegramNotifier, send_private
+from adapters.telegram.ports import (
+    TelegramCompliance,
+    TelegramNotifier,
+    feedback_markup,
+    send_private,
+)
 from adapters.telegram.webhook import serve_webhook
 from bot.core import Core
 from bot.domain.config import AgencyConfig
 from bot.domain.models import Platform
 from bot.domain.ports import Ports
 from bot.ops.settings import Settings, TelegramSettings
-from bot.pipeline.commands import CommandCall, Commands
+from bot.pipeline.commands import CommandCall, Commands, Reply
 from bot.pipeline.handle import Pipeline
 from bot.pipeline.resolver import Resolver
 
@@ -107,7 +113,7 @@ class Handlers:
         )  # fmt: skip
         log.info("command name=%s user=%s chat=%s", command.command, author.id, message.chat.id)
         for reply in await self.commands.run(call):
-            await send_private(bot, author.id, reply)
+            await send_private(bot, author.id, reply.text, reply_markup(reply))
 
     async def _from_staff(self, update: Update) -> bool:
         incoming = to_incoming(update)
@@ -145,6 +151,13 @@ class Handlers:
             type(event.exception).__name__, exc_info=event.exception,
         )  # fmt: skip
         return True
+
+
+def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """A held nudge's feedback button, as the nudge would have had it; no button otherwise."""
+    if reply.nudge is None or not reply.nudge.token:
+        return None
+    return feedback_markup(reply.nudge.token, reply.button)
 
 
 def build_dispatcher(handlers: Handlers) -> Dispatcher:

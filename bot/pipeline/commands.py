@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.clock import from_ms, to_ms, week_of
 from bot.domain.config import AgencyConfig
-from bot.domain.models import Platform
+from bot.domain.models import Nudge, Platform
 from bot.pipeline.nudges import Nudger
 from bot.pipeline.resolver import Resolver
 from bot.store.records import AuditEntry, Binding
@@ -42,6 +43,16 @@ class CommandCall:
     chat_id: str | None = None  # the chat the command was typed in, when not the bot's own
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One private reply. A nudge held until /start comes as one, with the nudge it is: its
+    token is what the «Это не нарушение» button needs, and `button` the button's label."""
+
+    text: str
+    nudge: Nudge | None = None
+    button: str = ""
+
+
 @dataclass(kw_only=True, slots=True)
 class Commands:
     """Answer commands with the checker, the store, the resolver's roster and the bot's words.
@@ -61,9 +72,9 @@ class Commands:
         """The clauses and rules `/code` prints: the checker's own."""
         return self.checker.ruleset
 
-    async def run(self, command: CommandCall) -> list[str]:
+    async def run(self, command: CommandCall) -> list[Reply]:
         """Return the private replies to a command (several for /start with held nudges)."""
-        handlers = {
+        handlers: dict[str, Callable[[CommandCall], Awaitable[Sequence[str | Reply]]]] = {
             "start": self.start,
             "help": self.help,
             "code": self.code,
@@ -73,20 +84,28 @@ class Commands:
         }
         handler = handlers.get(command.name, self.help)
         try:
-            return await handler(command)
+            replies = await handler(command)
         except RedisError:
             log.warning("command without store name=%s user=%s", command.name, command.user_id)
-            return [self.texts.render(command.language, "unavailable")]
+            return [Reply(self.texts.render(command.language, "unavailable"))]
+        return [r if isinstance(r, Reply) else Reply(r) for r in replies]
 
-    async def start(self, command: CommandCall) -> list[str]:
-        """Greet, and deliver the nudges held while the bot could not write to the user."""
+    async def start(self, command: CommandCall) -> list[Reply]:
+        """Greet, and deliver the nudges held while the bot could not write to the user, each
+        with its feedback button, as it would have come."""
         greeting = self.texts.render(command.language, "start")
         held = await self.store.take_held(command.platform.value, command.user_id)
         if not held:
-            return [greeting]
-        replies = [greeting, self.texts.render(command.language, "held-intro", count=len(held))]
-        replies += [self.nudger.render(h.nudge, h.count) for h in held]
-        return replies
+            return [Reply(greeting)]
+        intro = self.texts.render(command.language, "held-intro", count=len(held))
+        return [Reply(greeting), Reply(intro)] + [
+            Reply(
+                self.nudger.render(h.nudge, h.count),
+                h.nudge,
+                self.texts.render(h.nudge.language, "feedback-button"),
+            )
+            for h in held
+        ]
 
     async def help(self, command: CommandCall) -> list[str]:
         """List the commands the user's platform has."""

@@ -128,6 +128,21 @@ async def test_a_nudge_held_after_403_arrives_on_start(bot: Running) -> None:
     assert "kodeks" in replies[1]["text"]
     assert "1 подсказку" in replies[2]["text"]
     assert "п. 6" in replies[3]["text"]
+    (button,) = replies[3]["reply_markup"]["inline_keyboard"][0]
+    assert button["text"] == "Это не нарушение"
+    assert (
+        button["callback_data"]
+        == replies[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )  # the refused nudge's own token, kept with it
+    assert all("reply_markup" not in r for r in replies[1:3])  # greeting and intro: no button
+    query = {
+        "id": "cb-held", "from": BORIS, "chat_instance": "ci-1", "data": button["callback_data"],
+        "message": face.message(user(700000, "Bot"), private(BORIS), replies[3]["text"]),
+    }  # fmt: skip
+    await face.update({"callback_query": query})
+    (answer,) = await face.wait_until(lambda c: c, method="answerCallbackQuery")
+    assert "rude-mat-pizd" in answer["text"]
+    assert await bot.core.store.feedback_counts() == {"rude-mat-pizd": 1}
     await assert_nothing_public(face)
 
 

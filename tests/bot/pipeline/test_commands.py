@@ -34,7 +34,7 @@ def commands(core: Core) -> Commands:
 
 async def ask(commands: Commands, user: str, name: str, argument: str = "", **more: Any) -> str:
     replies = await commands.run(CommandCall(Platform.TELEGRAM, user, name, argument, **more))
-    return "\n".join(replies)
+    return "\n".join(r.text for r in replies)
 
 
 async def test_code_lists_eleven_clauses(commands: Commands, ids: str) -> None:
@@ -101,7 +101,7 @@ async def test_feedback_is_counted_once_per_nudge(commands: Commands, core: Core
 async def test_start_without_held_nudges_just_greets(commands: Commands, ids: str) -> None:
     replies = await commands.run(CommandCall(Platform.TELEGRAM, f"2{ids}", "start"))
     assert len(replies) == 1
-    assert "kodeks" in replies[0]
+    assert "kodeks" in replies[0].text
 
 
 async def test_audit_export_has_ids_and_no_text(core: Core, ids: str) -> None:

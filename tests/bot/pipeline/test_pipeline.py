@@ -192,7 +192,11 @@ async def test_an_unreachable_author_gets_the_nudge_on_start(
     assert (outcome.warnings, outcome.nudges, notifier.sent) == (1, 0, [])
     replies = await core.commands.run(CommandCall(Platform.TELEGRAM, f"3{ids}", "start"))
     assert len(replies) == 3
-    assert "«пиздец»" in replies[2]
+    assert "«пиздец»" in replies[2].text
+    held = replies[2].nudge
+    assert held is not None and held.token and replies[2].button == "Это не нарушение"
+    assert await core.store.record_feedback(held.token) is not None  # the button still works
+    assert [r.nudge for r in replies[:2]] == [None, None]
     assert (
         await core.commands.run(CommandCall(Platform.TELEGRAM, f"3{ids}", "start")) == replies[:1]
     )
