@@ -41,6 +41,9 @@ class CommandCall:
     argument: str = ""
     language: str = "ru"
     chat_id: str | None = None  # the chat the command was typed in, when not the bot's own
+    # Typed where a client read it (a Telegram client group; Slack never shows a slash command):
+    # the sender is told so, privately, beside the answer.
+    seen_by_client: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,10 @@ class Commands:
         except RedisError:
             log.warning("command without store name=%s user=%s", command.name, command.user_id)
             return [Reply(self.texts.render(command.language, "unavailable"))]
-        return [r if isinstance(r, Reply) else Reply(r) for r in replies]
+        seen = (
+            [self.texts.render(command.language, "command-seen")] if command.seen_by_client else []
+        )
+        return [r if isinstance(r, Reply) else Reply(r) for r in (*seen, *replies)]
 
     async def start(self, command: CommandCall) -> list[Reply]:
         """Greet, and deliver the nudges held while the bot could not write to the user, each

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.texts import load_texts
 from rules import Checker
 from tests.support.bots import RUDE
 from tests.support.telegram import QUIET_S, Emulator, group, private, user
@@ -21,6 +22,7 @@ from tests.support.telegram_bot import (
     CLIENT,
     CLIENT_GROUP,
     COUNTERPART,
+    INTERNAL_GROUP,
     RUDE_WORD,
     SECRET,
     Running,
@@ -28,6 +30,8 @@ from tests.support.telegram_bot import (
     no_text_logged,
     start_bot,
 )
+
+TEXTS = load_texts()
 
 
 def texts(calls: list[dict[str, Any]]) -> list[str]:
@@ -225,8 +229,38 @@ async def test_code_and_check_in_private(bot: Running) -> None:
 
 async def test_a_command_in_a_group_is_answered_in_private(bot: Running) -> None:
     await bot.face.command(BORIS, CLIENT_GROUP, "/code@compliance_test_bot 5")
-    (reply,) = await bot.face.wait_for(BORIS["id"])
+    seen, reply = await bot.face.wait_for(BORIS["id"], count=2)
+    assert seen["text"] == TEXTS.render("ru", "command-seen")
     assert reply["text"].startswith("П. 5.")
+    await assert_nothing_public(bot.face)
+
+
+async def test_a_command_the_client_saw_is_judged_like_any_message(bot: Running) -> None:
+    await bot.face.command(BORIS, CLIENT_GROUP, "/check ты чё, скинь макет")
+    nudge, seen, checked = await bot.face.wait_for(BORIS["id"], count=3)
+    assert "п. 3" in nudge["text"] and "«ты»" in nudge["text"]  # the nudge, with its button
+    assert nudge["reply_markup"]["inline_keyboard"][0][0]["text"] == "Это не нарушение"
+    assert seen["text"] == TEXTS.render("ru", "command-seen")
+    assert checked["text"].startswith("Найдено ")
+    assert (await bot.core.store.audit_entries(0))[0].clause == 3  # counted as a warning
+    await assert_nothing_public(bot.face)
+
+
+async def test_a_command_in_an_internal_group_brings_no_note_and_a_clients_none_at_all(
+    bot: Running,
+) -> None:
+    await bot.face.command(CLIENT, CLIENT_GROUP, "/code 5")
+    english = user(BORIS["id"], "Boris", "en")
+    await bot.face.command(english, INTERNAL_GROUP, "/code 6")
+    await bot.face.command(english, CLIENT_GROUP, "/code 6")
+    replies = await bot.face.wait_for(BORIS["id"], count=3)
+    # Handled concurrently, so in any order: two clauses, one note (the client chat's), in English.
+    assert sorted(r["text"].split(".")[0] for r in replies) == [
+        "Clause 6", "Clause 6",
+        "The whole client chat saw that command: it went there as an ordinary message",
+    ]  # fmt: skip
+    await asyncio.sleep(QUIET_S)
+    assert await bot.face.sent_to(CLIENT["id"]) == []
     await assert_nothing_public(bot.face)
 
 
