@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from bot.texts import Texts, TextsError, _check_plurals, load_texts, plural_category
@@ -131,3 +133,13 @@ def test_a_plural_without_every_form_is_refused_at_load() -> None:
 def test_texts_without_plural_tables_still_render() -> None:
     texts = Texts({"ru": {"k": "{a} и {b}"}})
     assert texts.render("en", "k", a=1, b=2) == "1 и 2"
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize("number", [1, 3, 5, 11, 21])
+def test_every_text_renders_with_any_number_in_every_field(language: str, number: int) -> None:
+    for key, template in TEXTS.templates[language].items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        text = TEXTS.render(language, key, **dict.fromkeys(fields, number))
+        assert text.strip(), key
+        assert "{" not in text, key

@@ -199,3 +199,24 @@ async def test_english_replies_give_the_english_clause_titles(commands: Commands
     assert "clause 6 (No rudeness)" in checked
     russian = await ask(commands, f"2{ids}", "code")
     assert "6. Без грубости" in russian
+
+
+async def test_a_command_a_client_saw_is_answered_with_one_line_saying_so(
+    commands: Commands, ids: str
+) -> None:
+    seen = CommandCall(
+        Platform.TELEGRAM, f"2{ids}", "code", "5", "en", f"-100{ids}", seen_by_client=True
+    )
+    note, clause = await commands.run(seen)
+    assert note.text.startswith("The whole client chat saw that command: ")
+    assert note.text.count("\n") == 0  # one short line
+    assert clause.text.startswith("Clause 5.")
+    unseen = await commands.run(CommandCall(Platform.TELEGRAM, f"2{ids}", "code", "5"))
+    assert [r.text.split(".")[0] for r in unseen] == ["П"]
+
+
+async def test_slack_help_is_slacks_and_telegram_help_is_telegrams(commands: Commands) -> None:
+    slack = await commands.run(CommandCall(Platform.SLACK, "U1", "help"))
+    telegram = await commands.run(CommandCall(Platform.TELEGRAM, "1", "help"))
+    assert "/code stats" in slack[0].text and "/bind" not in slack[0].text
+    assert "/stats" in telegram[0].text and "/bind" in telegram[0].text
