@@ -259,6 +259,7 @@ async def test_a_command_in_an_internal_group_brings_no_note_and_a_clients_none_
         "Clause 6", "Clause 6",
         "The whole client chat saw that command: it went there as an ordinary message",
     ]  # fmt: skip
+    assert all(r["text"].startswith("Clause 6. No rudeness\n") for r in replies if "6" in r["text"])
     await asyncio.sleep(QUIET_S)
     assert await bot.face.sent_to(CLIENT["id"]) == []
     await assert_nothing_public(bot.face)
