@@ -8,15 +8,17 @@ writes `{days} {days:plural:days}` and the file's `[plural.days]` table gives th
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from babel import Locale
+from babel.plural import PluralRule
 
 LANGUAGES = ("ru", "en")
 PLURAL = "plural:"
@@ -33,13 +35,30 @@ class _Formatter(string.Formatter):
 
     def __init__(self, language: str, forms: Mapping[str, Mapping[str, str]]) -> None:
         super().__init__()
-        self.rule = Locale.parse(language).plural_form
+        self.language = language
         self.forms = forms
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec.startswith(PLURAL):
-            return self.forms[format_spec.removeprefix(PLURAL)][self.rule(value)]
+            return self.forms[format_spec.removeprefix(PLURAL)][
+                plural_category(self.language, value)
+            ]
         return str(super().format_field(value, format_spec))
+
+
+@functools.cache
+def _plural_rule(language: str) -> PluralRule:
+    return Locale.parse(language).plural_form
+
+
+def plural_category(language: str, number: float) -> str:
+    """The CLDR plural category of a number: `one`, `few`, `many` or `other`.
+
+    The bot's one plural helper: every number it prints beside a word goes through it (by way of
+    `{n:plural:KEY}` in a template), so «1 замечание», «3 замечания», «5 замечаний», «21
+    замечание» and «11 замечаний» come from the one rule.
+    """
+    return str(_plural_rule(language)(number))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +74,23 @@ class Texts:
             language = "ru"
         formatter = _Formatter(language, self.plurals.get(language, {}))
         return formatter.format(self.templates[language][key].strip("\n"), **params)
+
+    def render_marked(
+        self,
+        language: str,
+        key: str,
+        escape: Callable[[str], str],
+        marked: Mapping[str, str],
+        **params: Any,
+    ) -> str:
+        """Fill a template for a platform's markup: all of it escaped but the `marked` fields,
+        which are markup already (mentions). They go in after escaping, through slots no text
+        holds (a NUL never reaches us from a chat)."""
+        slots = {name: f"\x00{i}\x00" for i, name in enumerate(marked)}
+        text = escape(self.render(language, key, **params, **slots))
+        for name, slot in slots.items():
+            text = text.replace(slot, marked[name])
+        return text
 
 
 def load_texts() -> Texts:
@@ -84,7 +120,7 @@ def _check_plurals(
     language: str, key: str, template: str, forms: Mapping[str, Mapping[str, str]]
 ) -> None:
     """Every `{n:plural:KEY}` names a `[plural.KEY]` with every form the language needs."""
-    needed = Locale.parse(language).plural_form.tags | {"other"}
+    needed = _plural_rule(language).tags | {"other"}
     for _, name, spec, _ in string.Formatter().parse(template):
         if not name or not spec or not spec.startswith(PLURAL):
             continue

@@ -137,6 +137,7 @@ def _to_clause(where: str, entry: dict[str, Any]) -> Clause:
         id=str(entry["id"]),
         number=int(entry["number"]),
         title=str(entry["title"]),
+        title_en=str(entry.get("title_en", "")),
         text=str(entry["text"]).strip(),
         labels=tuple(_enum(Label, label, f"{where} labels") for label in entry.get("labels", [])),
     )

@@ -65,6 +65,11 @@ class Clause:
     title: str
     text: str
     labels: tuple[Label, ...] = ()
+    title_en: str = ""  # the title in English replies; the agency's text has no translation
+
+    def title_in(self, language: str) -> str:
+        """The clause's title in a reply's language: English when there is one, else Russian."""
+        return self.title_en if language == "en" and self.title_en else self.title
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,8 @@ class SlackAdapter:
         self.settings = settings
         self.pipeline = pipeline
         self.commands = commands
-        self.ports = Ports(SlackNotifier(client), SlackCompliance(client, config))
+        compliance = SlackCompliance(client, config, settings.language)
+        self.ports = Ports(SlackNotifier(client), compliance)
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
         # Socket Mode needs no signing secret; passing "" keeps Bolt from reading the environment.
         self.app = AsyncApp(client=client, signing_secret=secret, logger=log)
@@ -84,7 +85,7 @@ class SlackAdapter:
         """Acknowledge at once (Slack allows 3 s), then answer only the user who asked."""
         await ack()
         for reply in await self.commands.run(to_command(command, self.settings.language)):
-            await respond(text=reply, response_type="ephemeral", replace_original=False)
+            await respond(text=reply.text, response_type="ephemeral", replace_original=False)
 
     async def on_feedback(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """«Not a violation» pressed under a nudge."""

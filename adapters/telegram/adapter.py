@@ -24,6 +24,7 @@ from aiogram.types import (
     CallbackQuery,
     ChatMemberUpdated,
     ErrorEvent,
+    InlineKeyboardMarkup,
     Message,
     Update,
 )
@@ -39,16 +40,22 @@ from adapters.telegram.convert import (
 )
 from adapters.telegram.logs import UnreadableUpdates
 from adapters.telegram.polling import ScreeningSession, skip_placeholders
-from adapters.telegram.ports import TelegramCompliance, TelegramNotifier, send_private
+from adapters.telegram.ports import (
+    TelegramCompliance,
+    TelegramNotifier,
+    feedback_markup,
+    send_private,
+)
 from adapters.telegram.webhook import serve_webhook
 from bot.core import Core
 from bot.domain.config import AgencyConfig
-from bot.domain.models import Platform
+from bot.domain.models import Platform, Resolution
 from bot.domain.ports import Ports
 from bot.ops.settings import Settings, TelegramSettings
-from bot.pipeline.commands import CommandCall, Commands
+from bot.pipeline.commands import CommandCall, Commands, Reply
 from bot.pipeline.handle import Pipeline
 from bot.pipeline.resolver import Resolver
+from rules import ChatKind
 
 log = logging.getLogger("adapters.telegram")
 COMMANDS = ("start", "help", "code", "check", "stats", "bind")
@@ -87,34 +94,38 @@ class Handlers:
     ) -> None:
         """Commands, from a private chat or a group: always answered in private.
 
-        In a group only staff are answered: a client who types a command there never hears
-        from the bot, not even privately.
+        In a group a command is a message everyone there read, so it is judged as one first;
+        only staff are answered, and told when a client's chat saw it. A client who types a
+        command there never hears from the bot, not even privately.
         """
         author = message.from_user
         if author is None:
             return
-        if message.chat.type != ChatType.PRIVATE and not await self._from_staff(event_update):
+        group = message.chat.type != ChatType.PRIVATE
+        resolution = await self._judge_in_group(event_update) if group else None
+        if group and (resolution is None or not resolution.author_is_staff):
             log.info("command from a non-staff member ignored chat=%s", message.chat.id)
             return
         argument = command.args or ""
         if command.command == "check":
             argument = extract_check_text(command.args, message)
-        group = message.chat.type != ChatType.PRIVATE
         call = CommandCall(
             Platform.TELEGRAM, str(author.id), command.command, argument,
             language_of_user(author.language_code),
             chat_id=str(message.chat.id) if group else None,  # /check knows whose chat it is
+            seen_by_client=resolution is not None and resolution.chat_kind is ChatKind.CLIENT,
         )  # fmt: skip
         log.info("command name=%s user=%s chat=%s", command.command, author.id, message.chat.id)
         for reply in await self.commands.run(call):
-            await send_private(bot, author.id, reply)
+            await send_private(bot, author.id, reply.text, reply_markup(reply))
 
-    async def _from_staff(self, update: Update) -> bool:
+    async def _judge_in_group(self, update: Update) -> Resolution | None:
+        """Judge a command typed in a group like any message there; say what its chat is."""
         incoming = to_incoming(update)
         if incoming is None:
-            return False
-        resolution = await self.resolver.resolve(incoming)
-        return resolution.author_is_staff
+            return None
+        await self.pipeline.handle(incoming)
+        return await self.resolver.resolve(incoming)
 
     async def on_feedback(self, query: CallbackQuery) -> None:
         """The «Это не нарушение» button: record the feedback, answer with a toast."""
@@ -147,8 +158,15 @@ class Handlers:
         return True
 
 
+def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """A held nudge's feedback button, as the nudge would have had it; no button otherwise."""
+    if reply.nudge is None or not reply.nudge.token:
+        return None
+    return feedback_markup(reply.nudge.token, reply.button)
+
+
 def build_dispatcher(handlers: Handlers) -> Dispatcher:
-    """Wire the handlers; commands first, so a command is never judged as a message."""
+    """Wire the handlers; commands first (a command in a group is judged by its own handler)."""
     router = Router(name="kodeks")
     in_groups = F.chat.type.in_(GROUP_TYPES)
     router.message.register(

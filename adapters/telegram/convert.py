@@ -74,6 +74,7 @@ def to_incoming(update: Update) -> IncomingMessage | None:
         author_external=is_from_counterpart(message) if business else None,
         business_connection_id=message.business_connection_id,
         is_private=message.chat.type == ChatType.PRIVATE and not business,
+        chat_title=message.chat.title if message.chat.type in GROUP_TYPES else None,
     )
 
 

@@ -8,15 +8,18 @@ message aiogram's `message.answer()` would write into the client's chat, as the 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+from dataclasses import dataclass
 
 from aiogram import Bot
+from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram.convert import FeedbackButton
 from bot.domain.config import AgencyConfig
-from bot.domain.models import Escalation, Nudge
+from bot.domain.models import Escalation, Nudge, Platform
 from bot.domain.ports import Delivery
 
 log = logging.getLogger("adapters.telegram")
@@ -25,12 +28,20 @@ MAX_ATTEMPTS = 3
 
 
 async def send_private(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    parse_mode: str | None = None,
 ) -> Delivery:
-    """Send one message, honouring RetryAfter (bounded); 403 means the user never started us."""
+    """Send one message, honouring RetryAfter (bounded); 403 means the user never started us.
+
+    Plain text unless told otherwise: nudges and replies quote words people wrote, which no
+    parse mode should read as markup; escalations come in HTML, escaped (`TelegramMarkup`).
+    """
     for _ in range(MAX_ATTEMPTS):
         try:
-            await bot.send_message(chat_id, text, reply_markup=markup, parse_mode=None)
+            await bot.send_message(chat_id, text, reply_markup=markup, parse_mode=parse_mode)
         except TelegramRetryAfter as error:
             if error.retry_after > MAX_RETRY_AFTER_S:
                 log.warning("flood wait too long chat=%s seconds=%s", chat_id, error.retry_after)
@@ -66,6 +77,30 @@ class TelegramNotifier:
         return await send_private(self.bot, int(nudge.user_id), text, markup)
 
 
+@dataclass(frozen=True, slots=True)
+class TelegramMarkup:
+    """Escalations in Telegram's HTML: a person as a `tg://user` link with their name, a chat by
+    its title, everything else escaped."""
+
+    language: str = "ru"  # who reads escalations is not known: the agency's own language
+
+    def escape(self, text: str) -> str:
+        """Escape what Telegram's HTML parse mode reserves (`<`, `>`, `&`)."""
+        return html.escape(text, quote=False)
+
+    def person(self, user_id: str, name: str | None) -> str:
+        """A link to the person that opens their profile, named as the agency names them."""
+        if not user_id.isdigit():  # not a Telegram user id: nothing to link to
+            return self.escape(name or user_id)
+        label = self.escape(name or user_id)
+        return f'<a href="tg://user?id={user_id}">{label}</a>'
+
+    def chat(self, chat_id: str, title: str | None) -> str:
+        """The chat's title, bold, with its id (for /bind and agency.toml); else the id alone."""
+        where = f"<code>{self.escape(chat_id)}</code>"
+        return f"<b>{self.escape(title)}</b> ({where})" if title else where
+
+
 class TelegramCompliance:
     """Posts escalations to the compliance chat, or else to each admin privately."""
 
@@ -79,9 +114,16 @@ class TelegramCompliance:
             return [int(self.config.compliance.telegram_chat)]
         return [int(s.telegram_id) for s in self.config.staff if s.admin and s.telegram_id]
 
+    def markup(self, platform: Platform) -> TelegramMarkup:
+        """Escalations from Telegram are written in its HTML."""
+        return TelegramMarkup()
+
     async def escalate(self, escalation: Escalation, text: str) -> Delivery:
-        """Send the summary; delivered when at least one target got it."""
-        results = [await send_private(self.bot, target, text) for target in self.targets()]
+        """Send the summary (HTML); delivered when at least one target got it."""
+        results = [
+            await send_private(self.bot, target, text, parse_mode=ParseMode.HTML)
+            for target in self.targets()
+        ]
         if Delivery.DELIVERED in results:
             return Delivery.DELIVERED
         log.warning("escalation not delivered user=%s", escalation.user_id)

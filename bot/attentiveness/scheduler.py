@@ -101,7 +101,7 @@ class Scheduler:
         where = f"{wait.platform.value}:{wait.chat_id}"
         return f"{wait.client} ({where})" if wait.client else where
 
-    def _words(self, wait: Wait, now: datetime) -> dict[str, object]:
+    def _words(self, wait: Wait, now: datetime, language: str) -> dict[str, object]:
         clause = self.ruleset.clause(CLAUSE)
         waited = self.attentiveness.hours.between(wait.opened, now)
         return {
@@ -109,7 +109,7 @@ class Scheduler:
             "minutes": int(waited.total_seconds() // 60),
             "sla": wait.sla_minutes,
             "clause": CLAUSE,
-            "title": clause.title if clause else "",
+            "title": clause.title_in(language) if clause else "",
             "clause_text": clause.text if clause else "",
         }
 
@@ -125,7 +125,9 @@ class Scheduler:
             thread_id=wait.thread_id, token=secrets.token_urlsafe(9), direct=True,
         )  # fmt: skip
         await self.store.remember_nudge(nudge)
-        text = self.texts.render(wait.language, "attentiveness-reminder", **self._words(wait, now))
+        text = self.texts.render(
+            wait.language, "attentiveness-reminder", **self._words(wait, now, wait.language)
+        )
         button = self.texts.render(wait.language, "feedback-button")
         delivery = await self.ports.notifier.nudge(nudge, text, button)
         log.info(
@@ -136,11 +138,7 @@ class Scheduler:
 
     async def _escalate(self, wait: Wait, responsible: str | None, now: datetime) -> int:
         """Tell the compliance channel: which chat, how long, who answers there; no text."""
-        nobody = self.texts.render("ru", "attentiveness-nobody")
-        text = self.texts.render(
-            "ru", "attentiveness-escalation", user=responsible or nobody,
-            platform=wait.platform.value, **self._words(wait, now),
-        )  # fmt: skip
+        text = self._escalation_text(wait, responsible, now)
         escalation = Escalation(wait.platform, responsible or "", wait.chat_id, CLAUSE, 1, 0)
         delivery = await self.ports.compliance.escalate(escalation, text)
         log.info(
@@ -148,3 +146,23 @@ class Scheduler:
             wait.platform, wait.chat_id, delivery,
         )  # fmt: skip
         return 1 if delivery is Delivery.DELIVERED else 0
+
+    def _escalation_text(self, wait: Wait, responsible: str | None, now: datetime) -> str:
+        """The escalation in its platform's markup, the person and the chat as mentions, the chat
+        after its client's name (a wait keeps no chat title)."""
+        markup = self.ports.compliance.markup(wait.platform)
+        lang = markup.language
+        if responsible is None:
+            user = markup.escape(self.texts.render(lang, "attentiveness-nobody"))
+        else:
+            name = self.attentiveness.config.staff_name(wait.platform.value, responsible)
+            user = markup.person(responsible, name)
+        words = self._words(wait, now, lang) | {"platform": wait.platform.value}
+        chat = markup.chat(wait.chat_id, None)
+        if wait.client:
+            chat = f"{markup.escape(wait.client)} ({chat})"
+        marked = {"user": user, "chat": chat}
+        return self.texts.render_marked(
+            lang, "attentiveness-escalation", markup.escape, marked,
+            **{k: v for k, v in words.items() if k not in marked},
+        )  # fmt: skip

@@ -217,6 +217,13 @@ class AgencyConfig(BaseModel):
         """Return the client registry for the checker."""
         return tuple(c.to_client() for c in self.clients)
 
+    def staff_name(self, platform: str, user_id: str) -> str | None:
+        """The agency's name for a staff member, by their id on a platform."""
+        for member in self.staff:
+            if user_id == (member.telegram_id if platform == "telegram" else member.slack_id):
+                return member.name
+        return None
+
     def client_named(self, name: str) -> ClientConfig | None:
         """Find a client by its name or any alias, ignoring case."""
         wanted = name.casefold()

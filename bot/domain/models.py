@@ -42,6 +42,7 @@ class IncomingMessage:
     channel_shared: bool = False  # Slack Connect
     business_connection_id: str | None = None  # Telegram Business
     is_private: bool = False  # a one-to-one chat with the bot itself
+    chat_title: str | None = None  # Telegram groups: what escalations call the chat
 
     @property
     def user_key(self) -> str:

@@ -28,11 +28,54 @@ class Notifier(Protocol):
         """Send `text` to the author only, with a feedback button labelled `button`."""
 
 
+class Markup(Protocol):
+    """How a platform writes what its compliance readers see: escaped text, and mentions.
+
+    Escalations name people and chats the platform's own way (Slack `<@U…>` and `<#C…>`, a
+    Telegram link to the person), so the reader can open them; everything else is escaped.
+    """
+
+    @property
+    def language(self) -> str:
+        """The language escalations on this platform are written in."""
+
+    def escape(self, text: str) -> str:
+        """Make plain text safe in the platform's markup."""
+
+    def person(self, user_id: str, name: str | None) -> str:
+        """A mention of a person, by the agency's name for them where it has one."""
+
+    def chat(self, chat_id: str, title: str | None) -> str:
+        """A mention of a chat, by its title where known (never by a message's text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlainMarkup:
+    """No markup at all: names and ids as they are, for ports that send plain text."""
+
+    language: str = "ru"
+
+    def escape(self, text: str) -> str:
+        """Plain text needs no escaping."""
+        return text
+
+    def person(self, user_id: str, name: str | None) -> str:
+        """The name and the id."""
+        return f"{name} ({user_id})" if name else user_id
+
+    def chat(self, chat_id: str, title: str | None) -> str:
+        """The title and the id."""
+        return f"{title} ({chat_id})" if title else chat_id
+
+
 class ComplianceChannel(Protocol):
     """Posts escalations where the compliance lead reads them."""
 
+    def markup(self, platform: Platform) -> Markup:
+        """How escalations from `platform` are to be written."""
+
     async def escalate(self, escalation: Escalation, text: str) -> Delivery:
-        """Post an escalation summary to the compliance channel or the admins."""
+        """Post an escalation summary (already in `markup`) to the compliance channel or admins."""
 
 
 class Replier(Protocol):
@@ -80,6 +123,11 @@ class PlatformRouter:
         if ports is None:
             return Delivery.FAILED
         return await ports.notifier.nudge(nudge, text, button)
+
+    def markup(self, platform: Platform) -> Markup:
+        """The markup of the platform escalations from `platform` go through."""
+        ports = self._ports.get(platform)
+        return ports.compliance.markup(platform) if ports is not None else PlainMarkup()
 
     async def escalate(self, escalation: Escalation, text: str) -> Delivery:
         """Post an escalation through the platform of the message that crossed the threshold."""

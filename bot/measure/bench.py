@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.core import build_core
 from bot.domain.config import AgencyConfig, load_config
 from bot.domain.models import Escalation, IncomingMessage, Nudge, Platform
-from bot.domain.ports import Delivery, Ports
+from bot.domain.ports import Delivery, PlainMarkup, Ports
 from bot.measure.evaluate import CorpusLine, corpus_checker, read_corpus
 from bot.store.keys import PREFIX
 from bot.store.redis_store import RedisStore
@@ -177,6 +177,9 @@ class _CountingPorts:
     async def nudge(self, nudge: Nudge, text: str, button: str) -> Delivery:
         self.sent += 1
         return Delivery.DELIVERED
+
+    def markup(self, platform: Platform) -> PlainMarkup:
+        return PlainMarkup()
 
     async def escalate(self, escalation: Escalation, text: str) -> Delivery:
         self.sent += 1

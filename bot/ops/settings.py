@@ -86,7 +86,7 @@ class SlackSettings(BaseModel):
     host: str = "127.0.0.1"  # HTTP mode: behind a reverse proxy; 0.0.0.0 in a container
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port
     path: str = "/slack/events"  # events, slash commands and buttons all arrive here
-    language: Literal["ru", "en"] = "ru"  # for command replies that have no text to go by
+    language: Literal["ru", "en"] = "ru"  # command replies with no text to go by; escalations
 
     _placeholders = field_validator("bot_token", "app_token", "signing_secret")(_refuse_placeholder)
 

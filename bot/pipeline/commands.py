@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.clock import from_ms, to_ms, week_of
 from bot.domain.config import AgencyConfig
-from bot.domain.models import Platform
+from bot.domain.models import Nudge, Platform
 from bot.pipeline.nudges import Nudger
 from bot.pipeline.resolver import Resolver
 from bot.store.records import AuditEntry, Binding
@@ -25,6 +26,9 @@ log = logging.getLogger("bot.commands")
 STATS_WEEKS = 4
 _BIND_KINDS = ("client", "internal", "ignore")
 _LONGEST_NAME = 60  # «/check Ромашка: …» names a client before the colon
+# Slack has only `/code` (with `N`, `stats`, `help`) and `/check`, and no replies to reply
+# `/check` to: these texts name what Slack has instead of Telegram's commands.
+_SLACK_TEXTS = {"help": "help-slack", "check-empty": "check-empty-slack"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,19 @@ class CommandCall:
     argument: str = ""
     language: str = "ru"
     chat_id: str | None = None  # the chat the command was typed in, when not the bot's own
+    # Typed where a client read it (a Telegram client group; Slack never shows a slash command):
+    # the sender is told so, privately, beside the answer.
+    seen_by_client: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One private reply. A nudge held until /start comes as one, with the nudge it is: its
+    token is what the «Это не нарушение» button needs, and `button` the button's label."""
+
+    text: str
+    nudge: Nudge | None = None
+    button: str = ""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -58,9 +75,9 @@ class Commands:
         """The clauses and rules `/code` prints: the checker's own."""
         return self.checker.ruleset
 
-    async def run(self, command: CommandCall) -> list[str]:
+    async def run(self, command: CommandCall) -> list[Reply]:
         """Return the private replies to a command (several for /start with held nudges)."""
-        handlers = {
+        handlers: dict[str, Callable[[CommandCall], Awaitable[Sequence[str | Reply]]]] = {
             "start": self.start,
             "help": self.help,
             "code": self.code,
@@ -70,24 +87,35 @@ class Commands:
         }
         handler = handlers.get(command.name, self.help)
         try:
-            return await handler(command)
+            replies = await handler(command)
         except RedisError:
             log.warning("command without store name=%s user=%s", command.name, command.user_id)
-            return [self.texts.render(command.language, "unavailable")]
+            return [Reply(self.texts.render(command.language, "unavailable"))]
+        seen = (
+            [self.texts.render(command.language, "command-seen")] if command.seen_by_client else []
+        )
+        return [r if isinstance(r, Reply) else Reply(r) for r in (*seen, *replies)]
 
-    async def start(self, command: CommandCall) -> list[str]:
-        """Greet, and deliver the nudges held while the bot could not write to the user."""
+    async def start(self, command: CommandCall) -> list[Reply]:
+        """Greet, and deliver the nudges held while the bot could not write to the user, each
+        with its feedback button, as it would have come."""
         greeting = self.texts.render(command.language, "start")
         held = await self.store.take_held(command.platform.value, command.user_id)
         if not held:
-            return [greeting]
-        replies = [greeting, self.texts.render(command.language, "held-intro", count=len(held))]
-        replies += [self.nudger.render(h.nudge, h.count) for h in held]
-        return replies
+            return [Reply(greeting)]
+        intro = self.texts.render(command.language, "held-intro", count=len(held))
+        return [Reply(greeting), Reply(intro)] + [
+            Reply(
+                self.nudger.render(h.nudge, h.count),
+                h.nudge,
+                self.texts.render(h.nudge.language, "feedback-button"),
+            )
+            for h in held
+        ]
 
     async def help(self, command: CommandCall) -> list[str]:
-        """List the commands."""
-        return [self.texts.render(command.language, "help")]
+        """List the commands the user's platform has."""
+        return [self.texts.render(command.language, own_text(command.platform, "help"))]
 
     async def code(self, command: CommandCall) -> list[str]:
         """List the clauses, or print one in full."""
@@ -95,7 +123,7 @@ class Commands:
         if not arg:
             lines = [self.texts.render(lang, "code-list-header")]
             lines += [
-                self.texts.render(lang, "code-line", number=c.number, title=c.title)
+                self.texts.render(lang, "code-line", number=c.number, title=c.title_in(lang))
                 for c in self.ruleset.clauses
             ]
             return ["\n".join(lines)]
@@ -105,7 +133,11 @@ class Commands:
             return [self.texts.render(lang, "code-unknown", arg=arg[:20], last=last)]
         return [
             self.texts.render(
-                lang, "code-clause", number=clause.number, title=clause.title, text=clause.text
+                lang,
+                "code-clause",
+                number=clause.number,
+                title=clause.title_in(lang),
+                text=clause.text,
             )
         ]
 
@@ -119,7 +151,7 @@ class Commands:
         client, text = await self._client_of_check(command)
         lang = language_of(text) if text else command.language
         if not text:
-            return [self.texts.render(lang, "check-empty")]
+            return [self.texts.render(lang, own_text(command.platform, "check-empty"))]
         per_minute = self.config.policy.check_per_minute
         if not await self.store.allow_check(command.platform.value, command.user_id, per_minute):
             return [self.texts.render(lang, "check-limited")]
@@ -142,7 +174,7 @@ class Commands:
                     lang,
                     "check-line-maybe" if f.tentative else "check-line",
                     clause=f.clause,
-                    title=clause.title if clause else "",
+                    title=clause.title_in(lang) if clause else "",
                     excerpt=f.excerpt,
                     start=f.start,
                     end=f.end,
@@ -258,6 +290,11 @@ class Commands:
         rules = ", ".join(nudge.rule_ids)
         log.info("feedback rules=%s clause=%s", rules, nudge.clause)
         return self.texts.render(language, "feedback-thanks", rule=rules)
+
+
+def own_text(platform: Platform, key: str) -> str:
+    """The key of a text worded for the platform's own commands, where it has its own."""
+    return _SLACK_TEXTS.get(key, key) if platform is Platform.SLACK else key
 
 
 def percentile(ordered: list[float], p: float) -> float:

@@ -75,7 +75,7 @@ class Nudger:
             lang,
             "nudge-gentle" if nudge.step == Step.GENTLE else "nudge-reminder",
             clause=nudge.clause,
-            title=clause.title if clause else "",
+            title=clause.title_in(lang) if clause else "",
             clause_text=clause.text if clause else "",
             words=", ".join(f"«{w}»" for w in nudge.words),
             better=better,
@@ -95,7 +95,7 @@ class Nudger:
             lang,
             "nudge-also",
             clause=part.clause,
-            title=clause.title if clause else "",
+            title=clause.title_in(lang) if clause else "",
             words=", ".join(f"«{w}»" for w in part.words),
             better=better,
         )
@@ -118,25 +118,40 @@ class Nudger:
     async def escalate(self, message: IncomingMessage, group: ClauseFindings, count: int) -> None:
         """Tell the compliance channel: who, which clause, how often; words only if configured."""
         policy, compliance = self.config.policy, self.config.compliance
-        clause = self.ruleset.clause(group.clause)
         words = group.words if compliance.include_text else ()
         escalation = Escalation(
             message.platform, message.user_id, message.chat_id, group.clause, count,
             policy.count_window_days, words,
         )  # fmt: skip
-        text = self.texts.render(
-            "ru", "escalation", user=message.user_id, platform=message.platform.value,
-            count=count, clause=group.clause, title=clause.title if clause else "",
-            days=policy.count_window_days, chat=message.chat_id,
-        )  # fmt: skip
-        if words:
-            text += "\n" + self.texts.render("ru", "escalation-words", words=", ".join(words))
         try:
-            await self.ports.compliance.escalate(escalation, text)
+            await self.ports.compliance.escalate(
+                escalation, self._escalation_text(message, group, count, words)
+            )
         except Exception:  # a platform error must not undo the recorded warning
             log.exception(
                 "escalation failed platform=%s user=%s", message.platform, message.user_id
             )
+
+    def _escalation_text(
+        self, message: IncomingMessage, group: ClauseFindings, count: int, words: tuple[str, ...]
+    ) -> str:
+        """The escalation in its platform's markup: the person and the chat as mentions."""
+        markup = self.ports.compliance.markup(message.platform)
+        lang, clause = markup.language, self.ruleset.clause(group.clause)
+        name = self.config.staff_name(message.platform.value, message.user_id)
+        marked = {
+            "user": markup.person(message.user_id, name),
+            "chat": markup.chat(message.chat_id, message.chat_title),
+        }
+        text = self.texts.render_marked(
+            lang, "escalation", markup.escape, marked, platform=message.platform.value,
+            count=count, clause=group.clause, title=clause.title_in(lang) if clause else "",
+            days=self.config.policy.count_window_days,
+        )  # fmt: skip
+        if words:
+            said = self.texts.render(lang, "escalation-words", words=", ".join(words))
+            text += "\n" + markup.escape(said)
+        return text
 
 
 def audit_entry(message: IncomingMessage, group: ClauseFindings, at_ms: int) -> AuditEntry:

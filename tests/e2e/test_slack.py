@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -158,6 +159,33 @@ async def test_slash_code_lists_the_clauses_and_prints_one(start: Start) -> None
     assert bot.fake.sent("chat.postMessage") == []
 
 
+async def test_code_help_lists_slacks_own_commands_only(start: Start) -> None:
+    bot = await start()
+    await bot.command(slash_command(bot.fake, "/code", "help", "UANNA", "r1"))
+    [help_] = await bot.fake.wait_for_responses(1)
+    assert help_["response_type"] == "ephemeral"
+    lines = help_["text"].splitlines()
+    assert [line.split(" — ")[0] for line in lines] == [
+        "/code", "/code N", "/check ТЕКСТ", "/code stats", "/code help",
+    ]  # fmt: skip
+    assert "/stats" not in help_["text"].replace("/code stats", "")
+    assert "/bind" not in help_["text"] and "/start" not in help_["text"]
+    await bot.command(slash_command(bot.fake, "/check", "", "UANNA", "r2"))
+    empty = (await bot.fake.wait_for_responses(2))[1]
+    assert empty["text"] == "Пришлите текст: /check ТЕКСТ."  # no replies to reply /check to
+
+
+async def test_an_english_workspace_reads_english_titles_and_help(start: Start) -> None:
+    bot = await start(language="en")
+    await bot.command(slash_command(bot.fake, "/code", "", "UANNA", "r1"))
+    await bot.command(slash_command(bot.fake, "/code", "help", "UANNA", "r2"))
+    listing, help_ = sorted(await bot.fake.wait_for_responses(2), key=lambda r: r["id"])
+    assert "6. No rudeness" in listing["text"]
+    assert not re.search("[а-яё]", listing["text"], re.IGNORECASE)
+    assert "/code stats shows statistics (admins)" in help_["text"]
+    assert "/bind" not in help_["text"]
+
+
 async def test_slash_check_answers_privately_and_logs_no_text(
     start: Start, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -209,8 +237,28 @@ async def test_escalations_go_to_the_compliance_channel(start: Start) -> None:
     await bot.event(body)
     [summary] = await bot.fake.wait_for("chat.postMessage")
     assert summary["channel"] == "CCOMPLIANCE"
+    assert "сотрудник <@UANNA> (slack)" in summary["text"]
+    assert "Последнее — в чате <#CSHARED>." in summary["text"]
+    assert "п. 6 «Без грубости»" in summary["text"]
     assert SECRET_WORD not in summary["text"]
     assert bot.posts(SHARED) == []
+
+
+async def test_an_english_workspace_escalates_in_english_with_mentions(start: Start) -> None:
+    bot = await start(
+        language="en", policy={"escalate_from": 1},
+        compliance={"slack_channel": "CCOMPLIANCE", "include_text": True},
+    )  # fmt: skip
+    body = message_event(
+        event_id="Ev1", channel=SHARED, user="UANNA", text="you are an idiot, send the brief",
+        ts=bot.ts(), shared=True,
+    )  # fmt: skip
+    await bot.event(body)
+    [summary] = await bot.fake.wait_for("chat.postMessage")
+    assert summary["text"].startswith("Code of conduct escalation: <@UANNA> (slack) has 1 warning")
+    assert "clause 6 (No rudeness)" in summary["text"]
+    assert "in chat <#CSHARED>." in summary["text"]
+    assert "Words: " in summary["text"] and "idiot" in summary["text"]
 
 
 async def test_escalations_without_a_channel_go_to_each_admin(start: Start) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.texts import load_texts
 from rules import Checker
 from tests.support.bots import RUDE
 from tests.support.telegram import QUIET_S, Emulator, group, private, user
@@ -21,6 +22,7 @@ from tests.support.telegram_bot import (
     CLIENT,
     CLIENT_GROUP,
     COUNTERPART,
+    INTERNAL_GROUP,
     RUDE_WORD,
     SECRET,
     Running,
@@ -28,6 +30,8 @@ from tests.support.telegram_bot import (
     no_text_logged,
     start_bot,
 )
+
+TEXTS = load_texts()
 
 
 def texts(calls: list[dict[str, Any]]) -> list[str]:
@@ -126,8 +130,23 @@ async def test_a_nudge_held_after_403_arrives_on_start(bot: Running) -> None:
     await face.command(BORIS, private(BORIS), "/start")
     replies = await face.wait_for(BORIS["id"], count=4)  # the refused one, then three replies
     assert "kodeks" in replies[1]["text"]
-    assert "(1)" in replies[2]["text"]
+    assert "1 подсказку" in replies[2]["text"]
     assert "п. 6" in replies[3]["text"]
+    (button,) = replies[3]["reply_markup"]["inline_keyboard"][0]
+    assert button["text"] == "Это не нарушение"
+    assert (
+        button["callback_data"]
+        == replies[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )  # the refused nudge's own token, kept with it
+    assert all("reply_markup" not in r for r in replies[1:3])  # greeting and intro: no button
+    query = {
+        "id": "cb-held", "from": BORIS, "chat_instance": "ci-1", "data": button["callback_data"],
+        "message": face.message(user(700000, "Bot"), private(BORIS), replies[3]["text"]),
+    }  # fmt: skip
+    await face.update({"callback_query": query})
+    (answer,) = await face.wait_until(lambda c: c, method="answerCallbackQuery")
+    assert "rude-mat-pizd" in answer["text"]
+    assert await bot.core.store.feedback_counts() == {"rude-mat-pizd": 1}
     await assert_nothing_public(face)
 
 
@@ -164,11 +183,28 @@ async def test_escalations_go_to_the_compliance_chat_or_else_to_the_admins(
         await bot.face.say(BORIS, CLIENT_GROUP, RUDE)
         await bot.face.wait_for(BORIS["id"])
         (escalation,) = await bot.face.wait_for(compliance_chat or ANNA["id"])
-        assert "1002" in escalation["text"]
-        assert "6" in escalation["text"]
+        assert escalation["parse_mode"] == "HTML"
+        assert '<a href="tg://user?id=1002">Борис</a>' in escalation["text"]
+        assert "в чате <b>Ромашка × агентство</b> (<code>-100777</code>)" in escalation["text"]
+        assert "п. 6 «Без грубости»" in escalation["text"]
         assert RUDE_WORD not in escalation["text"]  # words only when include_text is set
         await asyncio.sleep(QUIET_S)
         assert len(await bot.face.sent()) == 2
+
+
+async def test_an_escalation_escapes_the_chat_title_for_telegrams_html(
+    emulator: Emulator, checker: Checker, tmp_path: Path
+) -> None:
+    agency = AGENCY.replace(
+        "nudge_window_minutes = 0", "nudge_window_minutes = 0\nescalate_from = 1"
+    )
+    async for bot in start_bot(emulator, checker, tmp_path, "polling", agency):
+        renamed = group(-100777, "<i>Ромашка</i> & Co")
+        await bot.face.say(BORIS, renamed, RUDE)
+        (escalation,) = await bot.face.wait_for(ANNA["id"])
+        assert "<b>&lt;i&gt;Ромашка&lt;/i&gt; &amp; Co</b>" in escalation["text"]
+        assert "<i>" not in escalation["text"]
+        assert RUDE not in escalation["text"]
 
 
 # --- Commands ---------------------------------------------------------------------------------
@@ -193,8 +229,39 @@ async def test_code_and_check_in_private(bot: Running) -> None:
 
 async def test_a_command_in_a_group_is_answered_in_private(bot: Running) -> None:
     await bot.face.command(BORIS, CLIENT_GROUP, "/code@compliance_test_bot 5")
-    (reply,) = await bot.face.wait_for(BORIS["id"])
+    seen, reply = await bot.face.wait_for(BORIS["id"], count=2)
+    assert seen["text"] == TEXTS.render("ru", "command-seen")
     assert reply["text"].startswith("П. 5.")
+    await assert_nothing_public(bot.face)
+
+
+async def test_a_command_the_client_saw_is_judged_like_any_message(bot: Running) -> None:
+    await bot.face.command(BORIS, CLIENT_GROUP, "/check ты чё, скинь макет")
+    nudge, seen, checked = await bot.face.wait_for(BORIS["id"], count=3)
+    assert "п. 3" in nudge["text"] and "«ты»" in nudge["text"]  # the nudge, with its button
+    assert nudge["reply_markup"]["inline_keyboard"][0][0]["text"] == "Это не нарушение"
+    assert seen["text"] == TEXTS.render("ru", "command-seen")
+    assert checked["text"].startswith("Найдено ")
+    assert (await bot.core.store.audit_entries(0))[0].clause == 3  # counted as a warning
+    await assert_nothing_public(bot.face)
+
+
+async def test_a_command_in_an_internal_group_brings_no_note_and_a_clients_none_at_all(
+    bot: Running,
+) -> None:
+    await bot.face.command(CLIENT, CLIENT_GROUP, "/code 5")
+    english = user(BORIS["id"], "Boris", "en")
+    await bot.face.command(english, INTERNAL_GROUP, "/code 6")
+    await bot.face.command(english, CLIENT_GROUP, "/code 6")
+    replies = await bot.face.wait_for(BORIS["id"], count=3)
+    # Handled concurrently, so in any order: two clauses, one note (the client chat's), in English.
+    assert sorted(r["text"].split(".")[0] for r in replies) == [
+        "Clause 6", "Clause 6",
+        "The whole client chat saw that command: it went there as an ordinary message",
+    ]  # fmt: skip
+    assert all(r["text"].startswith("Clause 6. No rudeness\n") for r in replies if "6" in r["text"])
+    await asyncio.sleep(QUIET_S)
+    assert await bot.face.sent_to(CLIENT["id"]) == []
     await assert_nothing_public(bot.face)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -50,6 +51,24 @@ def test_the_clauses_keep_the_agency_wording() -> None:
     fifth = ruleset.clause(5)
     assert fifth is not None
     assert fifth.text.startswith("Сотрудник обязан не допускать снисходительного тона")
+
+
+def test_every_clause_has_an_english_title_beside_the_agency_russian() -> None:
+    for clause in load_ruleset().clauses:
+        assert clause.title_en, f"clause {clause.number} has no title_en"
+        assert not re.search("[а-яё]", clause.title_en, re.IGNORECASE), clause.title_en
+        assert re.search("[а-яё]", clause.title + clause.text, re.IGNORECASE)
+        assert clause.title_in("en") == clause.title_en
+        assert clause.title_in("ru") == clause.title
+
+
+def test_a_clause_without_an_english_title_keeps_its_own(rules_dir: Path) -> None:
+    clauses = rules_dir / "clauses.toml"
+    kept = [line for line in clauses.read_text("utf-8").splitlines() if "title_en" not in line]
+    clauses.write_text("\n".join(kept), encoding="utf-8")
+    sixth = load_ruleset(rules_dir).clause(6)
+    assert sixth is not None
+    assert sixth.title_in("en") == "Без грубости"
 
 
 def test_a_good_extra_file_loads(rules_dir: Path) -> None:

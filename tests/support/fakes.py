@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain.models import Escalation, Nudge, Platform
-from bot.domain.ports import Delivery
+from bot.domain.ports import Delivery, PlainMarkup
 
 
 @dataclass
@@ -27,6 +27,9 @@ class RecordingCompliance:
     """Records every escalation."""
 
     posted: list[tuple[Escalation, str]] = field(default_factory=list)
+
+    def markup(self, platform: Platform) -> PlainMarkup:
+        return PlainMarkup()
 
     async def escalate(self, escalation: Escalation, text: str) -> Delivery:
         self.posted.append((escalation, text))

@@ -119,18 +119,20 @@ class SlackBots:
         self.fake, self.checker, self.mode = fake, checker, mode
         self.running: list[Bot] = []
 
-    def settings(self) -> Settings:
+    def settings(self, language: str = "ru") -> Settings:
         """`kodeks run`'s settings for this mode, against the local Slack."""
         return Settings(
             _env_file=None,
             slack=SlackSettings(
                 bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET,
                 mode=self.mode, api_url=f"{self.fake.url}/api/", host="127.0.0.1", port=0,
+                language=language,
             ),  # type: ignore[arg-type]
         )  # fmt: skip
 
-    async def start(self, **overrides: Any) -> Bot:
-        """Start an adapter for an agency with `overrides`; ready once this returns."""
+    async def start(self, language: str = "ru", **overrides: Any) -> Bot:
+        """Start an adapter for an agency with `overrides`, for a workspace in `language`;
+        ready once this returns."""
         store = embedded_store()
         router = PlatformRouter()
         config = AgencyConfig.model_validate(agency(**overrides))
@@ -138,7 +140,7 @@ class SlackBots:
             config=config, checker=self.checker, store=store, ports=router.as_ports(),
             texts=TEXTS,
         )  # fmt: skip
-        adapter = build_adapter(self.settings(), core)
+        adapter = build_adapter(self.settings(language), core)
         router.register(adapter.platform, adapter.ports)
         bot = Bot(self.mode, self.fake, adapter, store)
         self.running.append(bot)

@@ -77,10 +77,10 @@ async def test_commands_refuse_stats_and_bind_to_everyone_but_admins(
     chat = f"-100{ids}"
     for platform, user in askers(ids):
         stats = await commands.run(CommandCall(platform, user, "stats"))
-        assert stats == [STATS_REFUSED], (platform, user)
+        assert [r.text for r in stats] == [STATS_REFUSED], (platform, user)
         for argument in (f"{chat} ignore", f"-200{ids} internal", f"{chat} client Ромашка"):
             bound = await commands.run(CommandCall(platform, user, "bind", argument))
-            assert bound == [ADMIN_ONLY], (platform, user, argument)
+            assert [r.text for r in bound] == [ADMIN_ONLY], (platform, user, argument)
     for platform in Platform:
         for chat_id in (chat, f"-200{ids}"):
             assert await core.store.binding(platform.value, chat_id) is None
@@ -89,6 +89,6 @@ async def test_commands_refuse_stats_and_bind_to_everyone_but_admins(
 async def test_the_admin_may_on_either_platform(commands: Commands, core: Core, ids: str) -> None:
     for platform, user in ((Platform.TELEGRAM, f"1{ids}"), (Platform.SLACK, f"UADMIN{ids}")):
         (stats,) = await commands.run(CommandCall(platform, user, "stats"))
-        assert stats.startswith(STATS_HEADER)
+        assert stats.text.startswith(STATS_HEADER)
         await commands.run(CommandCall(platform, user, "bind", f"-300{ids} ignore"))
         assert await core.store.binding(platform.value, f"-300{ids}") == Binding("ignore")

@@ -34,7 +34,7 @@ def commands(core: Core) -> Commands:
 
 async def ask(commands: Commands, user: str, name: str, argument: str = "", **more: Any) -> str:
     replies = await commands.run(CommandCall(Platform.TELEGRAM, user, name, argument, **more))
-    return "\n".join(replies)
+    return "\n".join(r.text for r in replies)
 
 
 async def test_code_lists_eleven_clauses(commands: Commands, ids: str) -> None:
@@ -64,7 +64,7 @@ async def test_check_gives_findings_with_spans_and_better_wording(
 
 async def test_check_answers_in_english_for_english_drafts(commands: Commands, ids: str) -> None:
     text = await ask(commands, f"2{ids}", "check", "as I already said, the file is attached")
-    assert text.startswith("Findings: 1")
+    assert text.startswith("Found 1 issue:")
 
 
 async def test_check_is_rate_limited(commands: Commands, ids: str) -> None:
@@ -101,7 +101,7 @@ async def test_feedback_is_counted_once_per_nudge(commands: Commands, core: Core
 async def test_start_without_held_nudges_just_greets(commands: Commands, ids: str) -> None:
     replies = await commands.run(CommandCall(Platform.TELEGRAM, f"2{ids}", "start"))
     assert len(replies) == 1
-    assert "kodeks" in replies[0]
+    assert "kodeks" in replies[0].text
 
 
 async def test_audit_export_has_ids_and_no_text(core: Core, ids: str) -> None:
@@ -186,3 +186,37 @@ async def test_check_shows_likely_findings_as_possible(commands: Commands, ids: 
         dataclasses.replace(commands, checker=checker), f"2{ids}", "check", "Денис на больничном"
     )
     assert "возможно, п. 4" in text and "«больничном»" in text
+
+
+async def test_english_replies_give_the_english_clause_titles(commands: Commands, ids: str) -> None:
+    listing = await ask(commands, f"2{ids}", "code", language="en")
+    assert "6. No rudeness" in listing
+    assert "Без грубости" not in listing
+    clause = await ask(commands, f"2{ids}", "code", "6", language="en")
+    assert clause.startswith("Clause 6. No rudeness")
+    assert "грубости" in clause  # the agency's own text, as it wrote it
+    checked = await ask(commands, f"2{ids}", "check", "you are an idiot, send the brief")
+    assert "clause 6 (No rudeness)" in checked
+    russian = await ask(commands, f"2{ids}", "code")
+    assert "6. Без грубости" in russian
+
+
+async def test_a_command_a_client_saw_is_answered_with_one_line_saying_so(
+    commands: Commands, ids: str
+) -> None:
+    seen = CommandCall(
+        Platform.TELEGRAM, f"2{ids}", "code", "5", "en", f"-100{ids}", seen_by_client=True
+    )
+    note, clause = await commands.run(seen)
+    assert note.text.startswith("The whole client chat saw that command: ")
+    assert note.text.count("\n") == 0  # one short line
+    assert clause.text.startswith("Clause 5.")
+    unseen = await commands.run(CommandCall(Platform.TELEGRAM, f"2{ids}", "code", "5"))
+    assert [r.text.split(".")[0] for r in unseen] == ["П"]
+
+
+async def test_slack_help_is_slacks_and_telegram_help_is_telegrams(commands: Commands) -> None:
+    slack = await commands.run(CommandCall(Platform.SLACK, "U1", "help"))
+    telegram = await commands.run(CommandCall(Platform.TELEGRAM, "1", "help"))
+    assert "/code stats" in slack[0].text and "/bind" not in slack[0].text
+    assert "/stats" in telegram[0].text and "/bind" in telegram[0].text

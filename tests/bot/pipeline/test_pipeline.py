@@ -192,7 +192,11 @@ async def test_an_unreachable_author_gets_the_nudge_on_start(
     assert (outcome.warnings, outcome.nudges, notifier.sent) == (1, 0, [])
     replies = await core.commands.run(CommandCall(Platform.TELEGRAM, f"3{ids}", "start"))
     assert len(replies) == 3
-    assert "«пиздец»" in replies[2]
+    assert "«пиздец»" in replies[2].text
+    held = replies[2].nudge
+    assert held is not None and held.token and replies[2].button == "Это не нарушение"
+    assert await core.store.record_feedback(held.token) is not None  # the button still works
+    assert [r.nudge for r in replies[:2]] == [None, None]
     assert (
         await core.commands.run(CommandCall(Platform.TELEGRAM, f"3{ids}", "start")) == replies[:1]
     )
@@ -333,3 +337,15 @@ async def test_issue_11_a_message_breaking_two_clauses_brings_one_nudge_naming_b
     assert button == "Это не нарушение"
     await core.commands.feedback(nudge.token, "ru")
     assert set(await store.feedback_counts()) >= set(nudge.rule_ids)
+
+
+async def test_an_english_message_is_nudged_with_the_english_clause_title(
+    build: Build, say: Say, ids: str
+) -> None:
+    core, notifier, _ = build()
+    await core.pipeline.handle(say("you are an idiot, fuck off", event=f"e{ids}"))
+    [(nudge, text, button)] = notifier.sent
+    assert nudge.language == "en"
+    assert "(No rudeness)" in text
+    assert "грубост" not in text.lower()
+    assert button == "Not a violation"
