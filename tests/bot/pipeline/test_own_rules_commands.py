@@ -45,7 +45,7 @@ def bot(
 
 async def ask(core: Core, user: str, name: str, argument: str = "") -> str:
     replies = await core.commands.run(CommandCall(Platform.TELEGRAM, user, name, argument))
-    return "\n".join(replies)
+    return "\n".join(reply.text for reply in replies)
 
 
 async def test_code_lists_the_agency_clause_after_the_shipped_ones(
