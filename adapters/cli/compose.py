@@ -41,10 +41,20 @@ async def connect_core(settings: Settings, router: PlatformRouter) -> Core:
         ports=router.as_ports(), max_text_chars=settings.max_text_chars, journal=journal,
         concurrency=settings.concurrency,
     )  # fmt: skip
+    await _cancel_stale_waits(core)
     # What start-up built (rules, dictionaries, the learned layer's table) lives as long as the
     # process: out of the collector's sight, it is not walked again on every full collection.
     gc.freeze()
     return core
+
+
+async def _cancel_stale_waits(core: Core) -> None:
+    """A chat taken out of agency.toml takes its unanswered questions with it: no reminder
+    about a chat the agency stopped watching. Redis failing here costs only the clean-up."""
+    try:
+        await core.attentiveness.cancel_stale()
+    except RedisError as error:
+        log.warning("stale waits not cancelled: redis unavailable (%s)", type(error).__name__)
 
 
 async def _wait_for_redis(store: RedisStore) -> None:

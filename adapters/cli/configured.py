@@ -58,10 +58,15 @@ def run_config_check(args: argparse.Namespace) -> int:
 
 def load_agency(path: Path | None) -> AgencyConfig:
     """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists, else no registry."""
+    return find_agency(path) or AgencyConfig()
+
+
+def find_agency(path: Path | None) -> AgencyConfig | None:
+    """Load `--config`, else KODEKS_CONFIG or ./agency.toml where it exists; None without one."""
     if path is None:
         path = load_settings().config
         if not path.exists():
-            return AgencyConfig()
+            return None
     return load_config(path)
 
 

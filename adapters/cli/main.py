@@ -15,13 +15,17 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from adapters.cli.configured import add_config, load_agency
+from adapters.cli.configured import add_config, find_agency, load_agency
 from adapters.cli.own_rules import add_rules
 from adapters.cli.scaffold import add_init
-from bot.domain.config import ConfigError
+from bot.domain.config import AgencyConfig, ConfigError
 from bot.domain.rulebook import checker_for
 from bot.ops.settings import SettingsError
+
+if TYPE_CHECKING:
+    from bot.ops.settings import Settings
 from rules import ChatKind, CheckContext, Checker, Finding, RulesError, build_checker
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -146,6 +150,9 @@ def _add_scan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     scan.add_argument("--json", type=Path, dest="json_out", help="also write the data as JSON")
     scan.add_argument("--csv", type=Path, dest="csv_out", help="also write one row per finding")
     scan.add_argument("--names", action="store_true", help="show people's names, not P1, P2…")
+    scan.add_argument(
+        "--lang", choices=("ru", "en"), default="ru", help="the report's language (default ru)"
+    )
     scan.set_defaults(run=_run_scan)
 
 
@@ -392,17 +399,38 @@ async def _bench_pipeline(
     return pipeline_report(capacity, paced, args.rate)
 
 
+NO_REDIS = (
+    "audit export reads the bot's Redis, and KODEKS_REDIS_URL is not set (the embedded store"
+    " keeps nothing between runs): set it to the URL `kodeks run` uses"
+)
+
+
 def _run_audit_export(args: argparse.Namespace) -> int:
-    asyncio.run(_export_audit(args.format, args.days))
+    from bot.ops.settings import load_settings  # noqa: PLC0415
+    from bot.store.redis_store import RedisError  # noqa: PLC0415
+
+    settings = load_settings()
+    if settings.redis_url is None:
+        sys.stderr.write(f"kodeks: {NO_REDIS}\n")
+        return EXIT_USAGE
+    try:
+        asyncio.run(_export_audit(args.format, args.days, settings))
+    except (RedisError, OSError) as error:
+        # The URL may hold a password: name the error, never the URL.
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        sys.stderr.write(
+            f"kodeks: Redis at KODEKS_REDIS_URL cannot be read ({type(error).__name__}:"
+            f" {reason}); check that it runs and that the URL and password are right\n"
+        )
+        return EXIT_USAGE
     return EXIT_CLEAN
 
 
-async def _export_audit(fmt: str, days: int) -> None:
+async def _export_audit(fmt: str, days: int, settings: Settings) -> None:
     from bot.audit.trail import export_audit  # noqa: PLC0415
-    from bot.ops.settings import load_settings  # noqa: PLC0415
     from bot.store.redis_store import RedisStore  # noqa: PLC0415
 
-    store = RedisStore.from_settings(load_settings())
+    store = RedisStore.from_settings(settings)
     try:
         await export_audit(fmt, days, sys.stdout, store)
     finally:
@@ -419,13 +447,17 @@ def _run_scan(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # its dictionary banner
     settings = load_settings()
-    request = ScanRequest(args.export, args.out, args.json_out, args.csv_out, args.names)
+    agency = find_agency(args.config)
+    request = ScanRequest(
+        args.export, args.out, args.json_out, args.csv_out, args.names, args.lang,
+        configured=agency is not None,
+    )  # fmt: skip
     store = None  # the report reads feedback from the bot's Redis, when there is one
     if settings.redis_url is not None:
         from bot.store.redis_store import RedisStore  # noqa: PLC0415 - only with a Redis
 
         store = partial(RedisStore.from_settings, settings)
-    return run_scan(request, load_agency(args.config), store, open_export)
+    return run_scan(request, agency or AgencyConfig(), store, open_export)
 
 
 def _run_bot(args: argparse.Namespace) -> int:

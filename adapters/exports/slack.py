@@ -1,4 +1,4 @@
-"""A Slack export, streamed: the zip or its folder, one per-day file at a time.
+"""A Slack export, streamed: its folder, or a zip holding it (`archive`), one day file at a time.
 
 Shape (Slack's workspace export): `users.json` (`[{"id", "team_id", "name", "real_name",
 "is_bot"}]`), `channels.json` (public channels), and where present `groups.json` (private),
@@ -16,11 +16,15 @@ says otherwise); an author whose workspace is nowhere to be found is counted and
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -28,10 +32,23 @@ from typing import IO, Any
 
 import ijson  # type: ignore[import-untyped]
 
+from adapters.exports.archive import ZipPlace, damaged
+from adapters.exports.clean import Cleaned
 from adapters.slack.markup import is_written, to_plain
-from bot.domain.exports import ExportedMessage, ExportError, ReadStats
+from bot.domain.exports import (
+    AUTHOR_MISSING,
+    BROKEN_DAY_FILE,
+    MALFORMED_CONVERSATION,
+    MALFORMED_MESSAGE,
+    UNREADABLE,
+    UNREADABLE_TEXT,
+    ExportedMessage,
+    ExportError,
+    ReadStats,
+)
 from bot.domain.models import IncomingMessage, Platform
 
+log = logging.getLogger("adapters.exports")
 _LISTS = (("channels.json", "channel"), ("groups.json", "group"), ("mpims.json", "mpim"))
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
 
@@ -57,24 +74,23 @@ class Conversation:
 
 
 def is_slack_export(path: Path) -> bool:
-    """Tell whether `path` is a Slack export zip or folder."""
-    if path.is_dir():
-        return (path / "users.json").is_file() or (path / "channels.json").is_file()
-    if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-        return "users.json" in names or "channels.json" in names
-    return False
+    """Tell whether `path` is a Slack export folder (zips: `archive.locate`)."""
+    return path.is_dir() and ((path / "users.json").is_file() or (path / "channels.json").is_file())
 
 
 class _Source:
     """The export's files, from a folder or a zip, by their path inside the export."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, archive: zipfile.ZipFile | None, root: str = "") -> None:
         self.path = path
-        self.archive = zipfile.ZipFile(path) if path.is_file() else None
-        if self.archive is not None:
-            self.names = {n for n in self.archive.namelist() if not n.endswith("/")}
+        self.archive = archive
+        self.root = root
+        if archive is not None:
+            self.names = {
+                n.removeprefix(root)
+                for n in archive.namelist()
+                if n.startswith(root) and not n.endswith("/")
+            }
         else:
             self.names = {
                 p.relative_to(path).as_posix() for p in path.rglob("*.json") if p.is_file()
@@ -82,7 +98,7 @@ class _Source:
 
     def open(self, name: str) -> IO[bytes]:
         if self.archive is not None:
-            return self.archive.open(name)
+            return self.archive.open(self.root + name)
         return (self.path / name).open("rb")
 
     def load(self, name: str) -> Any:
@@ -95,29 +111,24 @@ class _Source:
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             msg = f"{self.path}: {name} is not valid JSON ({error}); export the workspace again"
             raise ExportError(msg) from None
-
-    def close(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise damaged(f"{self.path}: {name}", error) from None
 
 
 class SlackExport:
     """A Slack workspace export."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, place: ZipPlace | None = None) -> None:
         self.path = path
+        self.place = place  # the export's folder inside a zip, when it came zipped
         self.stats = ReadStats()
         self.team: str | None = None  # the agency's own workspace
         self._shared: set[str] = set()  # conversations an outsider was seen writing in
 
     def messages(self) -> Iterator[ExportedMessage]:
         """Yield every conversation's messages, day by day."""
-        try:
-            source = _Source(self.path)
-        except (OSError, zipfile.BadZipFile) as error:
-            msg = f"{self.path}: cannot open the Slack export ({error})"
-            raise ExportError(msg) from error
-        try:
+        with ExitStack() as stack:
+            source = self._open(stack)
             people = self._people(source.load("users.json"))
             conversations = list(self._conversations(source, people))
             days = {c.id: _days(source, c.folder) for c in conversations}
@@ -126,8 +137,16 @@ class SlackExport:
                 for day in days[conversation.id]:
                     yield from self._day(source, conversation, day, people)
                     self.stats.done += 1
-        finally:
-            source.close()
+
+    def _open(self, stack: ExitStack) -> _Source:
+        if self.place is not None:
+            archive = stack.enter_context(self.place.open())
+            return _Source(self.path, archive, self.place.root)
+        try:
+            return _Source(self.path, None)
+        except OSError as error:
+            msg = f"{self.path}: cannot open the Slack export ({error})"
+            raise ExportError(msg) from error
 
     def _people(self, users: Any) -> dict[str, Person]:
         if not isinstance(users, list):
@@ -146,7 +165,7 @@ class SlackExport:
         for list_name, kind in (*_LISTS, ("dms.json", "dm")):
             for raw in _as_list(source.load(list_name)):
                 if not isinstance(raw, dict) or "id" not in raw:
-                    self.stats.skipped["malformed conversation"] += 1
+                    self.stats.skipped[MALFORMED_CONVERSATION] += 1
                     continue
                 cid = str(raw["id"])
                 folder = cid if kind == "dm" else str(raw.get("name") or cid)
@@ -163,30 +182,42 @@ class SlackExport:
     ) -> Iterator[ExportedMessage]:
         try:
             with source.open(day) as file:
-                for raw in ijson.items(file, "item", use_float=True):
-                    converted = self.to_exported(conversation, raw, people)
-                    if isinstance(converted, str):
-                        self.stats.skipped[converted] += 1
-                        continue
-                    self.stats.messages += 1
-                    yield converted
-        except ijson.JSONError:
-            # One broken day costs that day's remaining messages, not the export.
-            self.stats.skipped["broken day file"] += 1
+                stream = io.BufferedReader(Cleaned(file), buffer_size=1 << 16)
+                for raw in ijson.items(stream, "item", use_float=True):
+                    yield from self._one(day, conversation, raw, people)
+        except (ijson.JSONError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error, EOFError):
+            # One broken day (or a damaged member of the zip) costs that day's remaining
+            # messages, not the export.
+            self.stats.skipped[BROKEN_DAY_FILE] += 1
+            log.warning("%s: %s is broken; its other days are read", self.path, day)
+
+    def _one(
+        self, day: str, conversation: Conversation, raw: Any, people: dict[str, Person]
+    ) -> Iterator[ExportedMessage]:
+        converted = self.to_exported(conversation, raw, people)
+        if converted == UNREADABLE_TEXT:
+            self.stats.damaged[day] += 1
+        if isinstance(converted, str):
+            self.stats.skipped[converted] += 1
+            return
+        self.stats.messages += 1
+        yield converted
 
     def to_exported(
         self, conversation: Conversation, raw: Any, people: dict[str, Person]
     ) -> ExportedMessage | str:
         """Convert one message; a string is the reason it was skipped."""
         if not isinstance(raw, dict) or not isinstance(raw.get("ts"), str):
-            return "malformed message"
+            return MALFORMED_MESSAGE
         sent_at = extract_date(raw["ts"])
         if sent_at is None or not isinstance(raw.get("text", ""), str):
-            return "malformed message"
+            return MALFORMED_MESSAGE
+        if UNREADABLE in raw.get("text", ""):
+            return UNREADABLE_TEXT
         user = str(raw.get("user") or raw.get("bot_id") or "")
         person = people.get(user)
         if person is None and user and not raw.get("bot_id"):
-            self.stats.notes["author missing from users.json"] += 1
+            self.stats.notes[AUTHOR_MISSING] += 1
         team = raw.get("user_team") or raw.get("team") or (person.team if person else None)
         external = None if not team or not self.team else team != self.team
         if external or conversation.shared:

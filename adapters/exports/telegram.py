@@ -10,20 +10,34 @@ A message is `{"id", "type": "message"|"service", "date", "date_unixtime", "from
 "user123", "text": str | [str | {"type", "text"}], "forwarded_from"?, "reply_to_message_id"?,
 "photo"/"file"?, ...}`; a media message's caption is its `text`. Unknown fields are ignored. The
 JSON is parsed as a stream of events (ijson, C backend when built), and only one message is
-ever held whole.
+ever held whole. Bytes that are not UTF-8 and lone surrogate escapes cost their message only
+(`clean.Cleaned`), counted as «unreadable text» under the file's name.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import ijson  # type: ignore[import-untyped]
 
-from bot.domain.exports import ExportedMessage, ExportError, ReadStats
+from adapters.exports.archive import ZipPlace, damaged
+from adapters.exports.clean import Cleaned
+from bot.domain.exports import (
+    CHAT_WITHOUT_ID,
+    MALFORMED_MESSAGE,
+    UNREADABLE,
+    UNREADABLE_TEXT,
+    ExportedMessage,
+    ExportError,
+    ReadStats,
+)
 from bot.domain.models import IncomingMessage, Platform
 
 # Chat fields read from the chat object's header; prefixes of the three places chats live.
@@ -62,31 +76,48 @@ class _Counting(io.RawIOBase):
 class TelegramExport:
     """A Telegram Desktop export (`result.json`)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, place: ZipPlace | None = None) -> None:
         self.path = path
+        self.place = place  # result.json's folder inside a zip, when it came zipped
         self.stats = ReadStats()
         self.owner: str | None = None  # who exported: the account's own user id
+        self._name = f"{place}/{place.root}result.json" if place else str(path)
 
     def messages(self) -> Iterator[ExportedMessage]:
         """Yield every chat's messages in file order."""
+        with ExitStack() as stack:
+            raw = self._open(stack)
+            counted = _Counting(raw, self.stats)
+            stream = io.BufferedReader(Cleaned(counted), buffer_size=1 << 16)  # type: ignore[arg-type]
+            try:
+                yield from self._walk(ijson.parse(stream, use_float=True))
+            except (ijson.JSONError, UnicodeDecodeError) as error:
+                raise self._broken(error) from None
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise damaged(str(self.place), error) from None
+
+    def _open(self, stack: ExitStack) -> BinaryIO:
+        if self.place is not None:
+            archive = stack.enter_context(self.place.open())
+            member = f"{self.place.root}result.json"
+            self.stats.total = archive.getinfo(member).file_size
+            return stack.enter_context(archive.open(member))  # type: ignore[return-value]
         try:
-            raw = self.path.open("rb")
+            raw = stack.enter_context(self.path.open("rb"))
         except OSError as error:
             msg = f"{self.path}: cannot read ({error.strerror})"
             raise ExportError(msg) from error
-        with raw:
-            self.stats.total = self.path.stat().st_size
-            stream = io.BufferedReader(_Counting(raw, self.stats), buffer_size=1 << 16)
-            try:
-                yield from self._walk(ijson.parse(stream, use_float=True))
-            except ijson.JSONError as error:
-                reason = (str(error).splitlines() or ["?"])[0]  # yajl adds a drawn pointer
-                msg = (
-                    f"{self.path}: broken JSON after {self.stats.done:,} bytes"
-                    f" and {self.stats.messages:,} messages ({reason}); the file may be cut"
-                    " short: export it again, in JSON format"
-                )
-                raise ExportError(msg) from None
+        self.stats.total = self.path.stat().st_size
+        return raw
+
+    def _broken(self, error: Exception) -> ExportError:
+        reason = (str(error).splitlines() or ["?"])[0]  # yajl adds a drawn pointer
+        msg = (
+            f"{self._name}: broken JSON after {self.stats.done:,} bytes"
+            f" and {self.stats.messages:,} messages ({reason}); the file may be cut"
+            " short: export it again, in JSON format"
+        )
+        return ExportError(msg)
 
     def _walk(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[ExportedMessage]:
         chat: dict[str, Any] = {}
@@ -111,6 +142,8 @@ class TelegramExport:
 
     def _one(self, chat: dict[str, Any], raw: Any) -> Iterator[ExportedMessage]:
         converted = to_exported(chat, raw)
+        if converted == UNREADABLE_TEXT:
+            self.stats.damaged[self._name] += 1
         if isinstance(converted, str):
             self.stats.skipped[converted] += 1
             return
@@ -121,13 +154,15 @@ class TelegramExport:
 def to_exported(chat: dict[str, Any], raw: Any) -> ExportedMessage | str:
     """Convert one exported message; a string is the reason it was skipped."""
     if not isinstance(raw, dict) or "id" not in raw:
-        return "malformed message"
+        return MALFORMED_MESSAGE
     if "id" not in chat or "type" not in chat:
-        return "chat without id or type"
+        return CHAT_WITHOUT_ID
     sent_at = extract_date(raw)
     text = extract_text(raw.get("text", ""))
     if sent_at is None or text is None:
-        return "malformed message"
+        return MALFORMED_MESSAGE
+    if UNREADABLE in text:
+        return UNREADABLE_TEXT
     chat_type = str(chat["type"])
     chat_id = to_bot_api_id(chat_type, chat["id"])
     message = IncomingMessage(

@@ -97,6 +97,7 @@ class Attentiveness:
             platform=Platform(platform), chat_id=message.chat_id, thread_id=message.thread_id,
             message_id=message.message_id, client=resolution.client, opened=now,
             sla_minutes=sla, language=language_of(message.text),
+            listed=(platform, message.chat_id) in self._chats,
         )  # fmt: skip
         if await self.store.open_wait(wait, to_ms(due), self.wait_ttl_ms(now, due)):
             log.info(
@@ -122,6 +123,34 @@ class Attentiveness:
             "wait closed platform=%s chat=%s by=%s working_s=%s within=%s",
             platform, wait.chat_id, message.user_id, int(waited.total_seconds()), within,
         )  # fmt: skip
+
+    async def cancel_stale(self) -> list[str]:
+        """At start-up, cancel the waits of chats that are no longer a client's; return their ids.
+
+        Stale: the chat is now listed (or bound by an admin) as internal or ignored, or it was
+        listed when the wait opened and is now neither listed nor bound. A wait in a chat that is
+        a client's by default (policy.unknown_chat, Slack Connect, Telegram Business) stays: the
+        config never named it, so no edit of the config can have meant it. May raise RedisError.
+        """
+        stale = [wid for wid in await self.store.open_waits() if await self._is_stale(wid)]
+        cancelled = await self.store.cancel_waits(stale)
+        if stale:
+            log.info(
+                "waits cancelled, their chats no longer a client's: count=%s ids=%s",
+                cancelled, ",".join(stale),
+            )  # fmt: skip
+        return stale
+
+    async def _is_stale(self, wid: str) -> bool:
+        platform, chat_id = keys.chat_of_wait(wid)
+        listed = self._chats.get((platform, chat_id))
+        if listed is not None:
+            return listed.kind is not ChatKind.CLIENT
+        bound = await self.store.binding(platform, chat_id)
+        if bound is not None:
+            return bound.kind != ChatKind.CLIENT.value
+        wait, _ = await self.store.load_wait(wid, platform, chat_id)
+        return wait is not None and wait.listed
 
     @staticmethod
     def wait_ttl_ms(now: datetime, due: datetime) -> int:

@@ -3,8 +3,8 @@
 The page is one file with its data embedded as JSON and its own script drawing the charts as
 inline SVG: no CDN, nothing fetched, so it opens from a mail attachment or a USB stick. It is a
 Jinja2 template (`templates/report.html.j2`) with its style, script and words beside it
-(`report.css`, `report.js`, `words.toml`). People appear under pseudonyms unless the scan was run
-with `--names`; examples show the matched words, marked.
+(`report.css`, `report.js`, and `words.ru.toml` or `words.en.toml` by `--lang`). People appear
+under pseudonyms unless the scan was run with `--names`; examples show the matched words, marked.
 """
 
 from __future__ import annotations
@@ -45,18 +45,35 @@ def _asset(name: str) -> str:
     return (resources.files("bot.audit") / "templates" / name).read_text(encoding="utf-8")
 
 
-def load_words() -> dict[str, Any]:
-    """The report's words (headings, cards, notes)."""
-    words: dict[str, Any] = tomllib.loads(_asset("words.toml"))["words"]
+LANGUAGES = ("ru", "en")
+
+
+@cache
+def load_words(lang: str = "ru") -> dict[str, Any]:
+    """The report's words in `lang` (headings, cards, notes, reasons not judged)."""
+    if lang not in LANGUAGES:
+        msg = f"--lang {lang}: the report is written in {' or '.join(LANGUAGES)}"
+        raise ValueError(msg)
+    words: dict[str, Any] = tomllib.loads(_asset(f"words.{lang}.toml"))["words"]
     return words
 
 
 def report_data(
-    result: ScanResult, ruleset: RuleSet, export_name: str, feedback: dict[str, int] | None
+    result: ScanResult,
+    ruleset: RuleSet,
+    export_name: str,
+    feedback: dict[str, int] | None,
+    lang: str = "ru",
 ) -> dict[str, Any]:
-    """Return everything the report shows, as JSON-ready values (also what `--json` writes)."""
+    """Return everything the report shows, as JSON-ready values (also what `--json` writes).
+
+    Reasons, notes and labels stay the code's own words (a stable JSON contract); the page
+    translates them. Clause titles are given in `lang` where words.<lang>.toml has them.
+    """
     tally = result.tally
+    titles = load_words(lang)["clause_titles"]
     return {
+        "lang": lang,
         "export": export_name,
         "platform": result.platform,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -71,8 +88,13 @@ def report_data(
         },
         "skipped": dict((tally.skipped + Counter(result.skipped_reading)).most_common()),
         "notes": dict(Counter(result.notes).most_common()),
+        "damaged": dict(Counter(result.damaged).most_common()),
         "clauses": [
-            {"number": c.number, "title": c.title, "findings": tally.clauses.get(c.number, 0)}
+            {
+                "number": c.number,
+                "title": titles.get(str(c.number), c.title),
+                "findings": tally.clauses.get(c.number, 0),
+            }
             for c in ruleset.clauses
             if c.labels
         ],
@@ -160,7 +182,7 @@ def _example(example: Example, people: People, tally: ScanTally) -> dict[str, An
 
 def render_html(data: dict[str, Any]) -> str:
     """Return the self-contained report page."""
-    words = load_words()
+    words = load_words(data.get("lang", "ru"))
     # Inside <script>, "<" escaped keeps "</script>" or "<!--" in a message from ending it.
     embedded = json.dumps({"data": data, "words": words}, ensure_ascii=False)
     payload = Markup(embedded.replace("<", "\\u003c"))
@@ -207,4 +229,6 @@ def summary(data: dict[str, Any]) -> str:
         lines.append(f"  not judged: {skipped}")
     for note, count in data["notes"].items():
         lines.append(f"  note: {note} {count:,}")
+    for name, count in data["damaged"].items():
+        lines.append(f"  unreadable text: {count:,} messages skipped in {name}")
     return "\n".join(lines)

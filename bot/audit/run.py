@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.audit.progress import Progress
 from bot.audit.report import CsvSink, render_html, report_data, summary
 from bot.audit.scan import ExportScan
+from bot.audit.tally import CLIENTS_MESSAGE
 from bot.domain.config import AgencyConfig
 from bot.domain.exports import Export, ExportError
 from bot.domain.rulebook import checker_for
@@ -41,6 +42,20 @@ class ScanRequest:
     json_out: Path | None = None
     csv_out: Path | None = None
     names: bool = False
+    lang: str = "ru"  # the report's language: ru or en
+    configured: bool = True  # False: no agency.toml was found, the scan runs on defaults
+
+
+# Without agency.toml nobody is staff by name and every chat is a client's: most messages go
+# unjudged as clients', and a first-time user should learn why rather than trust the figures.
+NO_CONFIG = (
+    "kodeks: notice: no agency.toml (no --config, no KODEKS_CONFIG, none in this folder), so every"
+    " chat counts as a client's chat (policy.unknown_chat) and only people the export itself"
+    " shows to be staff are judged: a Telegram account's owner, Slack's own workspace, whoever"
+    " writes in an internal chat; everyone else's messages are «client's message», not judged"
+    " ({clients:,} of {messages:,} here). Give --config agency.toml (kodeks init writes one) to"
+    " name the agency's chats and staff.\n"
+)
 
 
 def run_scan(
@@ -68,11 +83,20 @@ def run_scan(
         sys.stderr.write(f"\nkodeks: {error}\n")
         return EXIT_USAGE
     feedback = asyncio.run(_feedback(open_store)) if open_store else None
-    data = report_data(result, checker.ruleset, request.export.name, feedback)
-    _write(request.out, render_html(data))
-    if request.json_out is not None:
-        _write(request.json_out, json.dumps(data, ensure_ascii=False, indent=1))
+    data = report_data(result, checker.ruleset, request.export.name, feedback, request.lang)
+    try:
+        _write(request.out, render_html(data))
+        if request.json_out is not None:
+            _write(request.json_out, json.dumps(data, ensure_ascii=False, indent=1))
+    except ExportError as error:
+        sys.stderr.write(f"kodeks: {error}\n")
+        return EXIT_USAGE
     sys.stdout.write(summary(data) + f"\n  report: {request.out}\n")
+    for name, count in result.damaged.items():
+        log.warning("%s: %s messages with unreadable text skipped", name, count)
+    if not request.configured:
+        clients = result.tally.skipped.get(CLIENTS_MESSAGE, 0)
+        sys.stderr.write(NO_CONFIG.format(clients=clients, messages=result.tally.read))
     return EXIT_OK
 
 

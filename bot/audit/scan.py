@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.audit.tally import Breach, ScanTally
+from bot.audit.tally import CLIENTS_MESSAGE, IGNORED_CHAT, Breach, ScanTally
 from bot.domain import policy as rules_policy
 from bot.domain.config import AgencyConfig
 from bot.domain.exports import Export, ExportedMessage
@@ -56,6 +56,7 @@ class ScanResult:
     platform: str
     skipped_reading: dict[str, int]
     notes: dict[str, int] = field(default_factory=dict)
+    damaged: dict[str, int] = field(default_factory=dict)  # file → messages with unreadable text
 
 
 class ExportScan:
@@ -95,8 +96,9 @@ class ExportScan:
         )  # fmt: skip
         stats = self.export.stats
         return ScanResult(
-            self.tally, self.people, self.platform, dict(stats.skipped), dict(stats.notes)
-        )
+            self.tally, self.people, self.platform, dict(stats.skipped), dict(stats.notes),
+            dict(stats.damaged),
+        )  # fmt: skip
 
     def one(self, item: ExportedMessage) -> None:
         """Take one exported message the pipeline's way, counting instead of acting."""
@@ -108,7 +110,7 @@ class ExportScan:
         tally.chat(message.chat_key, item.chat_name, kind, client).messages += 1
         reason = rules_policy.exit_reason(message, self.config.policy)
         if reason is None and kind is None:
-            reason = "chat ignored by policy"
+            reason = IGNORED_CHAT
         if reason is not None:
             tally.skipped[reason] += 1
             return
@@ -117,7 +119,7 @@ class ExportScan:
         if author is Author.NEW_STAFF:
             self.resolver.learn(message.platform.value, message.user_id)
         if author is Author.CLIENT:
-            tally.skipped["client's message"] += 1
+            tally.skipped[CLIENTS_MESSAGE] += 1
             return
         self.people.note(message.user_key, item.author_name)
         tally.seen(message.sent_at)

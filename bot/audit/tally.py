@@ -18,6 +18,11 @@ from bot.domain.policy import ClauseFindings
 from rules import ChatKind, Finding
 
 EXAMPLES_PER_CLAUSE = 4
+# The scan's own reasons for not judging, beside the pipeline's cheap exits (`policy`) and the
+# readers' (`domain.exports`); the report translates each of them.
+CLIENTS_MESSAGE = "client's message"
+IGNORED_CHAT = "chat ignored by policy"
+SCAN_REASONS = (CLIENTS_MESSAGE, IGNORED_CHAT)
 _CONTEXT = 90  # characters of the message kept on each side of a finding in an example
 
 
@@ -123,13 +128,13 @@ class ScanTally:
                 if is_staff(author):
                     self._count(breaches, example)
                 else:
-                    self.skipped["client's message"] += 1
+                    self.skipped[CLIENTS_MESSAGE] += 1
         for (author, chat), count in self.held_clean.items():
             if is_staff(author):
                 for _ in range(count):
                     self._count_judged(chat)
             else:
-                self.skipped["client's message"] += count
+                self.skipped[CLIENTS_MESSAGE] += count
         self.held.clear()
         self.held_clean.clear()
 

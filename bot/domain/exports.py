@@ -16,6 +16,21 @@ from typing import Protocol
 
 from bot.domain.models import IncomingMessage
 
+# Why a reader skipped something: the keys of `ReadStats.skipped` and `notes`. The report
+# translates them (`bot/audit/templates/words.*.toml`), so every reason a reader gives is here.
+MALFORMED_MESSAGE = "malformed message"
+UNREADABLE_TEXT = "unreadable text"  # bad UTF-8 bytes or a lone surrogate escape in the file
+CHAT_WITHOUT_ID = "chat without id or type"
+MALFORMED_CONVERSATION = "malformed conversation"
+BROKEN_DAY_FILE = "broken day file"
+AUTHOR_MISSING = "author missing from users.json"
+READ_REASONS = (
+    MALFORMED_MESSAGE, UNREADABLE_TEXT, CHAT_WITHOUT_ID, MALFORMED_CONVERSATION, BROKEN_DAY_FILE,
+)  # fmt: skip
+READ_NOTES = (AUTHOR_MISSING,)
+# What a reader puts in place of what it could not decode; a noncharacter, so never real text.
+UNREADABLE = "\ufdd0"
+
 
 class ExportError(Exception):
     """The export cannot be read at all; the message says which file and what to do."""
@@ -38,6 +53,7 @@ class ReadStats:
     messages: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)  # read, but worth telling
+    damaged: Counter[str] = field(default_factory=Counter)  # file → messages with unreadable text
     done: int = 0  # bytes (Telegram) or files (Slack) read so far
     total: int = 0  # of `done`'s unit; 0 when unknown
 

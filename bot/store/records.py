@@ -156,6 +156,9 @@ class Wait:
     sla_minutes: int
     stage: int = 0  # 0: nothing sent; 1: the employee reminded; 2: compliance told
     language: str = "ru"
+    # Opened in a chat agency.toml listed: taking the chat off the list cancels the wait at the
+    # next start. Waits of default, bound and Business chats answer to their own rules.
+    listed: bool = False
 
 
 def encode_wait(wait: Wait) -> dict[str, str]:
@@ -164,7 +167,7 @@ def encode_wait(wait: Wait) -> dict[str, str]:
         "platform": wait.platform.value, "chat": wait.chat_id, "thread": wait.thread_id or "",
         "message": wait.message_id, "client": wait.client or "",
         "opened": str(to_ms(wait.opened)), "sla": str(wait.sla_minutes),
-        "stage": str(wait.stage), "language": wait.language,
+        "stage": str(wait.stage), "language": wait.language, "listed": "1" if wait.listed else "",
     }  # fmt: skip
 
 
@@ -181,6 +184,7 @@ def decode_wait(wid: str, fields: dict[str, str]) -> Wait:
         sla_minutes=int(fields["sla"]),
         stage=int(fields.get("stage", "0")),
         language=fields.get("language", "ru"),
+        listed=fields.get("listed") == "1",  # absent in waits opened before the field existed
     )
 
 

@@ -418,6 +418,17 @@ class RedisStore:
         )
         return bool(done)
 
+    async def open_waits(self) -> list[str]:
+        """The ids of every wait with a step still to come (reminder or escalation)."""
+        return [text(wid) for wid in await self.redis.zrange(self.keys.waits_due, 0, -1)]
+
+    async def cancel_waits(self, wids: Sequence[str]) -> int:
+        """Cancel these waits (nothing more is sent for them); return how many were open."""
+        if not wids:
+            return 0
+        script_keys = [self.keys.waits_due, *(self.keys.wait(wid) for wid in wids)]
+        return int(await self._scripts["cancel_waits"](keys=script_keys, args=list(wids)))
+
     async def record_answer(self, answer: Answer, keep_ms: int) -> None:
         """Keep one answered question's first-response time for `/stats`, for `keep_ms`."""
         key = self.keys.answered

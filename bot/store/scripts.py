@@ -11,6 +11,7 @@ from importlib import resources
 
 NAMES = (
     "record", "take_held", "hold", "rate", "open_wait", "close_wait", "claim_due", "advance_wait",
+    "cancel_waits",
 )  # fmt: skip
 
 

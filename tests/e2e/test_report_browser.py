@@ -208,3 +208,27 @@ def test_a_console_error_would_be_seen(browser: WebDriver, tmp_path: Path) -> No
     browser.console()
     browser.open(page)
     assert any(e.get("level") == "SEVERE" for e in browser.console())
+
+
+SECTIONS = """
+return Array.from(document.querySelectorAll("section")).map((s) => ({
+  title: s.querySelector("h2").textContent,
+  cells: Array.from(s.querySelectorAll("td")).map((td) => td.textContent)}));
+"""
+
+
+def test_an_english_report_says_why_messages_were_not_judged_in_english(
+    browser: WebDriver, tmp_path: Path
+) -> None:
+    config = load_config(EXAMPLES / "agency.toml")
+    checker = build_checker(config.registry())
+    result = ExportScan(open_export(EXAMPLES / "telegram"), config, checker).run()
+    page = tmp_path / "report-en.html"
+    data = report_data(result, checker.ruleset, "telegram", None, "en")
+    page.write_text(render_html(data), encoding="utf-8")
+    browser.open(page)
+    sections = {s["title"]: s["cells"] for s in browser.run(SECTIONS)}
+    assert "client's message (or someone not known as staff)" in sections["Not judged"]
+    assert "service message" in sections["Not judged"]
+    assert "Без грубости" not in str(sections)  # the clause titles are English too
+    assert browser.run("return document.documentElement.lang") == "en"

@@ -21,7 +21,8 @@
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     return node;
   }
-  function num(n) { return Number(n).toLocaleString("ru-RU"); }
+  function num(n) { return Number(n).toLocaleString(W.locale); }
+  function word(table, key) { return (table && table[key]) || key; }
   function color(clause) { return PALETTE[(clause - 1) % PALETTE.length]; }
   function section(title) {
     var s = el("section"); s.appendChild(el("h2", {}, title)); root.appendChild(s); return s;
@@ -135,7 +136,7 @@
     if (!data.rules.length) { s.appendChild(el("p", {class: "note"}, W.none)); return; }
     s.appendChild(table([W.rule, W.label, W.findings, W.false_alarms],
       data.rules.map(function (r) {
-        return [r.rule, r.label, num(r.findings), r.false_alarms === null ? "—" : num(r.false_alarms)];
+        return [r.rule, word(W.labels, r.label), num(r.findings), r.false_alarms === null ? "—" : num(r.false_alarms)];
       }), [false, false, true, true]));
     if (!data.feedback_known) s.appendChild(el("p", {class: "note"}, W.feedback_unknown));
   }
@@ -148,12 +149,13 @@
     if (!data.names) s.appendChild(el("p", {class: "note"}, W.pseudonyms));
   }
 
-  // A section of counts by name (reasons not judged, notes on the export); none: no section.
-  function counts(title, header, values) {
-    var names = Object.keys(values);
-    if (!names.length) return;
+  // A section of counts by name (reasons not judged, notes on the export), each name in the
+  // report's language where `names` has it; none: no section.
+  function counts(title, header, values, names) {
+    var keys = Object.keys(values || {});
+    if (!keys.length) return;
     section(title).appendChild(table([header, W.count],
-      names.map(function (n) { return [n, num(values[n])]; }), [false, true]));
+      keys.map(function (n) { return [word(names, n), num(values[n])]; }), [false, true]));
   }
 
   function examples() {
@@ -172,6 +174,8 @@
   }
 
   header(); weeklyChart(); chats(); rules(); people(); examples();
-  counts(W.skipped, W.reason, data.skipped); counts(W.notes, W.note, data.notes);
+  counts(W.skipped, W.reason, data.skipped, W.reasons);
+  counts(W.notes, W.note, data.notes, W.reasons);
+  counts(W.damaged, W.file, data.damaged, {});
   document.documentElement.setAttribute("data-rendered", "true");
 })();

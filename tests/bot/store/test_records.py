@@ -23,7 +23,7 @@ NUDGE = Nudge(
 WAIT = Wait(
     wid="telegram:-100:7", platform=Platform.TELEGRAM, chat_id="-100", thread_id="7",
     message_id="42", client="Ромашка", opened=datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
-    sla_minutes=30, stage=1, language="en",
+    sla_minutes=30, stage=1, language="en", listed=True,
 )  # fmt: skip
 
 
@@ -91,3 +91,10 @@ def test_an_answer_round_trips_in_the_stored_order() -> None:
     raw = records.encode_answer(answer)
     assert json.loads(raw) == [1_800_000_000_000, "slack", "C1", 1260, True]
     assert records.decode_answer(raw.encode()) == answer
+
+
+def test_a_wait_stored_by_an_older_version_reads_as_not_listed() -> None:
+    fields = records.encode_wait(WAIT)
+    assert records.decode_wait(WAIT.wid, fields).listed is True
+    del fields["listed"]  # a wait opened before the mark existed
+    assert records.decode_wait(WAIT.wid, fields).listed is False

@@ -179,6 +179,10 @@ def test_every_script_touches_one_cluster_slot() -> None:
         ],
         "claim_due": [keys.waits_due],
         "advance_wait": [keys.waits_due, keys.wait(wait_id("telegram", "-100", None))],
+        "cancel_waits": [
+            keys.waits_due, keys.wait(wait_id("telegram", "-100", None)),
+            keys.wait(wait_id("slack", "C1", "1.2")),
+        ],
     }  # fmt: skip
     assert set(built) == set(SCRIPTS)
     for name, script_keys in built.items():
