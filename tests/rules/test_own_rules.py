@@ -14,6 +14,7 @@ from rules.examples import run
 from rules.morph import shared_morph
 from rules.own import with_own
 from tests.support import DATA
+from tests.support.files import line_of, replace_once
 
 OWN = DATA / "own_rules" / "rules.d"  # «Северный ветер», an invented agency
 PROMISE = "Сделаем к завтра, не переживайте"
@@ -32,17 +33,6 @@ def folder(tmp_path: Path) -> Path:
 
 def _load(folder: Path, off: tuple[str, ...] = ()) -> None:
     with_own(load_ruleset(), OwnRules(folder, off), shared_morph().is_lemma)
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, text in enumerate(lines, 1) if needle in text)
 
 
 def test_the_agency_clause_comes_after_the_shipped_eleven(own_checker: Checker) -> None:
@@ -86,9 +76,9 @@ def test_the_agency_examples_all_hold(own_checker: Checker) -> None:
 
 def test_an_example_its_rule_misses_stops_the_checker(folder: Path) -> None:
     path = folder / "deadlines.toml"
-    _replace(path, '"сделаю к утру"', '"сделаю через неделю"')
+    replace_once(path, '"сделаю к утру"', '"сделаю через неделю"')
     checker = build_checker(own=OwnRules(folder))
-    line = _line_of(path, "сделаю через неделю")
+    line = line_of(path, "сделаю через неделю")
     with pytest.raises(RulesError) as refused:
         verified(checker)
     assert str(refused.value) == (
@@ -99,11 +89,11 @@ def test_an_example_its_rule_misses_stops_the_checker(folder: Path) -> None:
 
 def test_an_ok_example_the_extended_rule_finds_is_reported(folder: Path) -> None:
     path = folder / "deadlines.toml"
-    _replace(path, '"растянул сроки на неделю"', '"он растяпа"')
+    replace_once(path, '"растянул сроки на неделю"', '"он растяпа"')
     _, failures = run(build_checker(own=OwnRules(folder)))
     (failure,) = failures
     assert failure.case.rule.id == "rude-insult-people"
-    assert failure.describe().startswith(f"{path}:{_line_of(path, 'он растяпа')}: ")
+    assert failure.describe().startswith(f"{path}:{line_of(path, 'он растяпа')}: ")
     assert "is an `ok` example, but the rule finds it" in failure.describe()
 
 
@@ -143,18 +133,18 @@ def test_a_broken_agency_file_is_refused_with_its_file_and_line(
     folder: Path, file: str, old: str, new: str, where: str, advice: str
 ) -> None:
     path = folder / file
-    _replace(path, old, new)
+    replace_once(path, old, new)
     with pytest.raises(RulesError) as refused:
         _load(folder)
     message = str(refused.value)
-    assert message.startswith(f"{path}:{_line_of(path, where)}: "), message
+    assert message.startswith(f"{path}:{line_of(path, where)}: "), message
     assert advice in message
 
 
 def test_bad_toml_names_the_line_tomllib_found(folder: Path) -> None:
     path = folder / "deadlines.toml"
-    _replace(path, 'label = "condescension"', "label = condescension")
-    with pytest.raises(RulesError, match=rf"^{re.escape(str(path))}:{_line_of(path, 'label')}: "):
+    replace_once(path, 'label = "condescension"', "label = condescension")
+    with pytest.raises(RulesError, match=rf"^{re.escape(str(path))}:{line_of(path, 'label')}: "):
         _load(folder)
 
 
@@ -175,5 +165,5 @@ def test_an_id_used_in_two_agency_files_is_refused(folder: Path) -> None:
     more = folder / "more.toml"
     with pytest.raises(RulesError) as refused:
         _load(folder)
-    assert str(refused.value).startswith(f"{more}:{_line_of(more, 'sv-promise-by-tomorrow')}: ")
+    assert str(refused.value).startswith(f"{more}:{line_of(more, 'sv-promise-by-tomorrow')}: ")
     assert "rule id 'sv-promise-by-tomorrow' is used twice" in str(refused.value)

@@ -15,6 +15,7 @@ import pytest
 from adapters.cli.main import main
 from rules import load_ruleset
 from tests.support import DATA, ROOT
+from tests.support.files import line_of, replace_once
 
 OWN = DATA / "own_rules"  # «Северный ветер»: clause 12, its phrase, a word added to a shipped rule
 CONFIG = str(OWN / "agency.toml")
@@ -27,17 +28,6 @@ def agency(tmp_path: Path) -> Path:
     shutil.copy(OWN / "agency.toml", tmp_path / "agency.toml")
     shutil.copytree(OWN / "rules.d", tmp_path / "rules.d")
     return tmp_path
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, text in enumerate(lines, 1) if needle in text)
 
 
 def test_rules_test_runs_the_agency_examples_too(capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,16 +51,16 @@ def test_rules_test_prints_each_failure_and_exits_1(
     agency: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rules = agency / "rules.d" / "deadlines.toml"
-    _replace(rules, '"сделаю к утру"', '"сделаю через неделю"')
-    _replace(rules, '"растянул сроки на неделю"', '"ну ты растяпа"')
+    replace_once(rules, '"сделаю к утру"', '"сделаю через неделю"')
+    replace_once(rules, '"растянул сроки на неделю"', '"ну ты растяпа"')
     code = main(["rules", "test", "--config", str(agency / "agency.toml")])
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
     assert lines[0] == (
-        f"{rules}:{_line_of(rules, 'через неделю')}: sv-promise-by-tomorrow: «сделаю через неделю»"
+        f"{rules}:{line_of(rules, 'через неделю')}: sv-promise-by-tomorrow: «сделаю через неделю»"
         " is a `match` example, but the rule does not find it; fix the example or the patterns"
     )
-    assert lines[1].startswith(f"{rules}:{_line_of(rules, 'ну ты растяпа')}: rude-insult-people:")
+    assert lines[1].startswith(f"{rules}:{line_of(rules, 'ну ты растяпа')}: rude-insult-people:")
     assert "is an `ok` example, but the rule finds it" in lines[1]
     assert lines[2].endswith(": 2 failed")
 
@@ -138,9 +128,9 @@ def _kodeks_run(cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_run_refuses_a_broken_rule_file_with_a_fix_it_line(agency: Path) -> None:
     rules = agency / "rules.d" / "deadlines.toml"
-    _replace(rules, 'kind = "phrase"', 'kind = "phrase"\nmax_gaps = 1')
+    replace_once(rules, 'kind = "phrase"', 'kind = "phrase"\nmax_gaps = 1')
     result = _kodeks_run(agency)
-    line = _line_of(rules, "max_gaps")
+    line = line_of(rules, "max_gaps")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(
@@ -152,11 +142,11 @@ def test_run_refuses_a_broken_rule_file_with_a_fix_it_line(agency: Path) -> None
 
 def test_run_refuses_an_example_its_rule_misses(agency: Path) -> None:
     rules = agency / "rules.d" / "deadlines.toml"
-    _replace(rules, '"сделаю к утру"', '"сделаю через неделю"')
+    replace_once(rules, '"сделаю к утру"', '"сделаю через неделю"')
     result = _kodeks_run(agency)
     assert result.returncode == 2
     assert result.stderr == (
-        f"kodeks: rules.d/deadlines.toml:{_line_of(rules, 'через неделю')}: sv-promise-by-tomorrow:"
+        f"kodeks: rules.d/deadlines.toml:{line_of(rules, 'через неделю')}: sv-promise-by-tomorrow:"
         " «сделаю через неделю» is a `match` example, but the rule does not find it; fix the"
         " example or the patterns\n"
     )

@@ -12,6 +12,7 @@ from bot.domain.config import ConfigError, load_config
 from bot.domain.rulebook import checker_for
 from rules import RulesError
 from tests.support import DATA
+from tests.support.files import line_of, replace_once
 
 OWN = DATA / "own_rules"  # «Северный ветер»: agency.toml and rules.d/
 
@@ -25,17 +26,6 @@ def agency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return Path("agency.toml")
 
 
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, text in enumerate(lines, 1) if needle in text)
-
-
 def test_the_folder_is_found_beside_agency_toml_wherever_kodeks_runs() -> None:
     rules = load_config(OWN / "agency.toml").rules
     assert rules.folder == OWN / "rules.d"
@@ -47,8 +37,8 @@ def test_a_config_without_rules_keeps_the_shipped_ones() -> None:
 
 
 def test_a_missing_folder_names_its_line(agency: Path) -> None:
-    _replace(agency, 'folder = "rules.d"', 'folder = "rulez.d"')
-    line = _line_of(agency, "rulez.d")
+    replace_once(agency, 'folder = "rules.d"', 'folder = "rulez.d"')
+    line = line_of(agency, "rulez.d")
     with pytest.raises(ConfigError) as refused:
         load_config(agency)
     assert str(refused.value) == (
@@ -58,8 +48,8 @@ def test_a_missing_folder_names_its_line(agency: Path) -> None:
 
 
 def test_an_unknown_off_id_names_its_line(agency: Path) -> None:
-    _replace(agency, '"rude-vulgar-ssat"', '"rude-vulgar-sat"')
-    line = _line_of(agency, "off =")
+    replace_once(agency, '"rude-vulgar-ssat"', '"rude-vulgar-sat"')
+    line = line_of(agency, "off =")
     with pytest.raises(ConfigError) as refused:
         load_config(agency)
     assert str(refused.value) == (
@@ -69,15 +59,15 @@ def test_an_unknown_off_id_names_its_line(agency: Path) -> None:
 
 
 def test_an_unknown_key_of_rules_names_its_line(agency: Path) -> None:
-    _replace(agency, "off =", "of =")
-    with pytest.raises(ConfigError, match=rf"^agency\.toml:{_line_of(agency, 'of =')}: rules\.of:"):
+    replace_once(agency, "off =", "of =")
+    with pytest.raises(ConfigError, match=rf"^agency\.toml:{line_of(agency, 'of =')}: rules\.of:"):
         load_config(agency)
 
 
 def test_a_broken_rule_file_is_refused_with_its_own_line(agency: Path) -> None:
     rules = Path("rules.d") / "deadlines.toml"
-    _replace(rules, 'severity = "low"', 'severity = "low"\ncolour = "red"')
-    line = _line_of(rules, "colour =")  # the misspelt field's own line
+    replace_once(rules, 'severity = "low"', 'severity = "low"\ncolour = "red"')
+    line = line_of(rules, "colour =")  # the misspelt field's own line
     with pytest.raises(ConfigError) as refused:
         load_config(agency)
     assert str(refused.value).startswith(
@@ -88,9 +78,9 @@ def test_a_broken_rule_file_is_refused_with_its_own_line(agency: Path) -> None:
 
 def test_an_example_its_rule_misses_stops_the_checker(agency: Path) -> None:
     rules = Path("rules.d") / "deadlines.toml"
-    _replace(rules, '"сделаю к утру"', '"сделаю на следующей неделе"')
+    replace_once(rules, '"сделаю к утру"', '"сделаю на следующей неделе"')
     config = load_config(agency)  # the files are well formed: only the checker knows
     with pytest.raises(RulesError) as refused:
         checker_for(config, learned=False)
-    line = _line_of(rules, "сделаю на следующей неделе")
+    line = line_of(rules, "сделаю на следующей неделе")
     assert str(refused.value).startswith(f"rules.d/deadlines.toml:{line}: sv-promise-by-tomorrow:")
