@@ -22,7 +22,7 @@ from bot.domain.rulebook import checker_for
 from bot.ops.health import HealthServer
 from bot.ops.settings import Settings
 from bot.store.journal import Journal
-from bot.store.redis_store import RedisError, RedisStore
+from bot.store.redis_store import AuthenticationError, RedisError, RedisStore
 
 log = logging.getLogger("adapters.cli")
 _PING_TRIES = 5
@@ -58,11 +58,16 @@ async def _cancel_stale_waits(core: Core) -> None:
 
 
 async def _wait_for_redis(store: RedisStore) -> None:
-    """Ping with bounded retries, so a bot started beside Redis does not die of a race."""
+    """Ping with bounded retries, so a bot started beside Redis does not die of a race; a refused
+    password or user stops start-up at once: waiting would not change it."""
     for attempt in range(1, _PING_TRIES + 1):
         try:
             await store.ping()
             return
+        except AuthenticationError as error:
+            log.error("redis refused the credentials of KODEKS_REDIS_URL")
+            msg = f"Redis refused the credentials ({error}); check the password in KODEKS_REDIS_URL"
+            raise RuntimeError(msg) from error
         except (RedisError, OSError) as error:
             if attempt == _PING_TRIES:
                 msg = f"Redis does not answer ({error}); check KODEKS_REDIS_URL"

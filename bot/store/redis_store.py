@@ -23,6 +23,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import (
+    AuthenticationError,
     BusyLoadingError,
     ClusterDownError,
     ReadOnlyError,
@@ -65,8 +66,8 @@ T = TypeVar("T")
 C = TypeVar("C")
 
 __all__ = [
-    "Client", "ClusterUnavailableError", "MessageRef", "RecordResult", "RedisError", "RedisStore",
-    "Windows", "is_outage",
+    "AuthenticationError", "Client", "ClusterUnavailableError", "MessageRef", "RecordResult",
+    "RedisError", "RedisStore", "Windows", "is_outage",
 ]  # fmt: skip
 
 # Errors that say Redis is away or not yet serving (lost connection, time-out, loading, a
@@ -101,7 +102,8 @@ def _cluster_safe(
     method: Callable[Concatenate[RedisStore, P], Awaitable[T]],
 ) -> Callable[Concatenate[RedisStore, P], Awaitable[T]]:
     """Run a store method on a cluster client that has learnt the cluster, and raise what redis-py
-    raises for a cluster it cannot reach as the outage it is."""
+    raises for a cluster it cannot reach as the outage it is; a node that refuses the password
+    raises what a single server raises for it, `AuthenticationError`."""
 
     @functools.wraps(method)
     async def guarded(store: RedisStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -109,6 +111,8 @@ def _cluster_safe(
             await store.learn_the_cluster()
             return await method(store, *args, **kwargs)
         except RedisClusterException as error:
+            if isinstance(error.__cause__, AuthenticationError):
+                raise AuthenticationError(str(error.__cause__)) from error
             raise ClusterUnavailableError(str(error)) from error
         except AttributeError as error:
             if not _connection_closed_under_us(error):

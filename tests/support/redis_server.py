@@ -1,6 +1,7 @@
 """A `redis-server` of the test's own on a free port, to stop and restart without touching the
 shared one; with `--appendonly yes --appendfsync always`, as production should run. Optionally
-with a password (`--requirepass`) and TLS only (a self-signed certificate made by `openssl`)."""
+with a password (`--requirepass`, and `--masterauth` as a replica of it would need) and TLS only
+(a self-signed certificate made by `openssl`), alone or as nodes of a Redis Cluster."""
 
 from __future__ import annotations
 
@@ -27,7 +28,13 @@ class RedisServer:
     """One redis-server process, durable on disk, that a test can stop and start again."""
 
     def __init__(
-        self, folder: Path, *, password: str | None = None, tls: bool = False, cluster: bool = False
+        self,
+        folder: Path,
+        *,
+        password: str | None = None,
+        tls: bool = False,
+        cluster: bool = False,
+        certificate: Path | None = None,
     ) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
@@ -39,7 +46,8 @@ class RedisServer:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.password = password
-        self.certificate = make_certificate(folder) if tls else None
+        # The nodes of one cluster share one certificate: a client trusts it for every node.
+        self.certificate = (certificate or make_certificate(folder)) if tls else None
         # A cluster node talks to the others on a bus port of its own (by default port + 10000,
         # which may not be free): chosen here like the port.
         self.cluster_port = free_port() if cluster else None
@@ -55,19 +63,21 @@ class RedisServer:
     def _args(self) -> list[str]:
         """Listening and security options: the password, and TLS instead of plain TCP."""
         args = ["--port", str(self.port)]
-        if self.password:
-            args += ["--requirepass", self.password]
         if self.certificate is not None:
             key = self.certificate.with_suffix(".key")
             args = [
                 "--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no",
                 "--tls-cert-file", str(self.certificate), "--tls-key-file", str(key),
+                "--tls-ca-cert-file", str(self.certificate),  # to trust the other nodes
             ]  # fmt: skip
-            args += ["--requirepass", self.password] if self.password else []
+        if self.password:
+            args += ["--requirepass", self.password, "--masterauth", self.password]
         if self.cluster_port is not None:
             args += ["--cluster-enabled", "yes", "--cluster-port", str(self.cluster_port)]
             args += ["--cluster-config-file", str(self.folder / "nodes.conf")]
             args += ["--cluster-node-timeout", "2000"]
+            if self.certificate is not None:  # the cluster bus and replication over TLS too
+                args += ["--tls-cluster", "yes", "--tls-replication", "yes"]
         return args
 
     def start(self) -> None:
@@ -123,17 +133,27 @@ def make_certificate(folder: Path) -> Path:
 class RedisClusterServers:
     """A real Redis Cluster of `masters` redis-server processes of the test's own, no replicas,
     made with `redis-cli --cluster create`; each node durable in its own folder, so the whole
-    cluster can be stopped and started again as one (an outage of the cluster)."""
+    cluster can be stopped and started again as one (an outage of the cluster). Optionally every
+    node with the same password (`requirepass` and `masterauth`), and TLS only, on the cluster bus
+    too, with one self-signed certificate for all of them."""
 
-    def __init__(self, folder: Path, masters: int = 3) -> None:
+    def __init__(
+        self, folder: Path, masters: int = 3, *, password: str | None = None, tls: bool = False
+    ) -> None:
         if shutil.which("redis-cli") is None:
             if in_ci():
                 pytest.fail("CI needs redis-cli on PATH for the cluster tests")
             pytest.skip("redis-cli is not installed")
+        self.password = password
+        self.certificate = make_certificate(folder) if tls else None
         self.nodes = []
         for n in range(masters):
             (folder / f"node{n}").mkdir(parents=True, exist_ok=True)
-            self.nodes.append(RedisServer(folder / f"node{n}", cluster=True))
+            node = RedisServer(
+                folder / f"node{n}", password=password, tls=tls, cluster=True,
+                certificate=self.certificate,
+            )  # fmt: skip
+            self.nodes.append(node)
 
     @property
     def url(self) -> str:
@@ -148,11 +168,18 @@ class RedisClusterServers:
         if fresh:
             addresses = [f"127.0.0.1:{node.port}" for node in self.nodes]
             subprocess.run(
-                ["redis-cli", "--cluster", "create", *addresses, "--cluster-replicas", "0",
-                 "--cluster-yes"],
+                ["redis-cli", *self._cli_options(), "--cluster", "create", *addresses,
+                 "--cluster-replicas", "0", "--cluster-yes"],
                 check=True, capture_output=True, timeout=60,
             )  # fmt: skip
         self._wait_until_ok()
+
+    def _cli_options(self) -> list[str]:
+        """How redis-cli reaches the nodes: the password, and TLS trusting the certificate."""
+        options = ["-a", self.password, "--no-auth-warning"] if self.password else []
+        if self.certificate is not None:
+            options += ["--tls", "--cacert", str(self.certificate)]
+        return options
 
     def _wait_until_ok(self) -> None:
         deadline = time.monotonic() + 30
