@@ -22,7 +22,7 @@ from rules.morph import Morph, shared_morph
 from rules.own import OwnRules, with_own
 from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
-from rules.senses import is_first_name_or_unknown, is_name, said_of_person
+from rules.senses import is_first_name_or_unknown, is_name, said_of_person, said_of_self
 from rules.sequences import compile_sequences, match_sequences
 from rules.suffixes import compile_suffixes, match_suffixes
 from rules.text import Token
@@ -170,12 +170,19 @@ class Checker:
         # Hits run by start, so a hit overlaps one already taken for its label exactly when it
         # starts before the furthest end taken so far («told you twice» inside «I already told
         # you twice»): one finding, and linear time.
+        # A disguise spread over several words («f u c k») is one word: a letter of it read on
+        # its own («u» as "you") is no finding of another label.
         reach: dict[Label, int] = {}
+        spread_end = -1
         findings = []
         for rule, start, end, suggestion in sorted(hits, key=lambda h: (h[1], h[1] - h[2])):
-            if start < reach.get(rule.label, -1) or not self._holds(scan, rule, start, end):
+            if start < reach.get(rule.label, -1) or end <= spread_end:
+                continue
+            if not self._holds(scan, rule, start, end):
                 continue
             reach[rule.label] = end
+            if rule.kind is RuleKind.ROOT and _spread(scan.original, start, end):
+                spread_end = end
             findings.append(self._finding(scan.original, rule, start, end, suggestion))
         return tuple(findings)
 
@@ -273,9 +280,15 @@ _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
     Condition.VOCATIVE: is_vocative,
     Condition.NOT_NAME: lambda scan, token: not is_name(scan, token),
     Condition.OF_PERSON: said_of_person,
+    Condition.NOT_SELF: lambda scan, token: not said_of_self(scan, token),
     Condition.CAPITALISED: lambda scan, token: scan.original[token.start : token.end][:1].isupper(),
     Condition.PET_NAME: is_first_name_or_unknown,
 }
+
+
+def _spread(text: str, start: int, end: int) -> bool:
+    """Tell whether a hit spans letters that separators keep apart: «f u c k», «х.у.й»."""
+    return any(not c.isalnum() for c in text[start:end])
 
 
 def _token_at(scan: Scan, start: int) -> Token | None:

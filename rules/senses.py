@@ -32,11 +32,15 @@ _CLAUSE_BREAK = re.compile(r"[.!?…()\n;:]")
 _CYRILLIC = re.compile(r"[а-я]")
 _PREDICATE_CASES = frozenset({"nomn", "ablt", "voct"})
 _ADJECTIVE = frozenset({"ADJF", "PRTF"})
+_PRONOUN = frozenset({"NPRO", "Apro"})
 _LOOK_BACK = 4  # how many words before an insult a pointer to a person may stand
 
 
 def is_name(scan: Scan, token: Token) -> bool:
-    """Tell whether a word is written as a proper name: «Баранов», «Свиньин», «Ослову»."""
+    """Tell whether a word is written as a proper name: «Баранов», «Свиньин», «Ослову», or
+    names a client of the registry in any case or spelling («наши рыбники, Тюлень»)."""
+    if names_client(scan, token):
+        return True
     written = scan.original[token.start : token.end]
     if not written[:1].isupper() or written.isupper():
         return False
@@ -58,6 +62,11 @@ def _has_name_reading(scan: Scan, token: Token, surname_shape: bool) -> bool:
     if not any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
         return False
     return surname_shape or not scan.sentence_start(token) or scan.morph.is_known(token.norm)
+
+
+def names_client(scan: Scan, token: Token) -> bool:
+    """Tell whether the word is part of a client's name from the registry."""
+    return any(m.first <= token.index <= m.last for m in scan.mentions)
 
 
 def _beside_first_name(scan: Scan, token: Token) -> bool:
@@ -88,6 +97,35 @@ def said_of_person(scan: Scan, token: Token) -> bool:
     return _pointer_before(scan, token) or _trait_after(scan, token) or _team_after(scan, token)
 
 
+def said_of_self(scan: Scan, token: Token) -> bool:
+    """Tell whether the writer says the word of themselves: «я полный дилетант», «I'm such an
+    idiot», «я был дураком». Self-deprecation insults no one.
+
+    The nearest pointer before the word in its clause is «я» or «I», with only particles,
+    adjectives and link verbs between. Only the plain words of incompetence carry the condition
+    (rudeness.toml): «я лох», «я дебил» are coarse whoever they are said of.
+    """
+    if is_vocative(scan, token):
+        return False  # «не пиши мне, старый идиот»: an address, not a confession
+    tokens = scan.tokens
+    vocabulary = scan.vocabulary
+    text = scan.normalized.text
+    later = token
+    for earlier in reversed(tokens[max(0, token.index - _LOOK_BACK) : token.index]):
+        if _CLAUSE_BREAK.search(text, earlier.nend, later.nstart):
+            return False
+        word = earlier.norm
+        if word in vocabulary.first_person:
+            return _nominative(scan, earlier)  # «я дилетант», not «мне этот дилетант»
+        if word in vocabulary.particles or word in vocabulary.link_words:
+            later = earlier
+            continue
+        if _pronoun(scan, earlier) or not _adjective(scan, earlier):
+            return False  # another pointer («ты», «этого дурака») or a word of another role
+        later = earlier
+    return False
+
+
 def _trait_after(scan: Scan, token: Token) -> bool:
     """Tell whether an adjective of a person's character follows: «петух чванливый»."""
     i = token.index + 1
@@ -107,13 +145,16 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
     Right before it, or with only adjectives and particles between, the pointer agrees with the
     word in any case: «этого старого козла», «таких козлов», «муженька козла», «ну ты и осёл».
     Further away the pointer must be the subject and the word its predicate (nominative, or
-    instrumental after a link verb): «вы там все олени», but not «мы снимали баранов».
+    instrumental after a link verb): «вы там все олени», but not «мы снимали баранов». English
+    has no cases to tell that: a link verb must stand between («the guy is a pig», «you're
+    clowns»), so «we booked a clown» speaks of a clown.
     """
     tokens = scan.tokens
     vocabulary = scan.vocabulary
     text = scan.normalized.text
     later = token
     agreeing = True  # only adjectives and particles so far between the pointer and the word
+    linked = bool(_CYRILLIC.search(token.norm))  # Russian predicates are told by their case
     for earlier in reversed(tokens[max(0, token.index - _LOOK_BACK) : token.index]):
         if _CLAUSE_BREAK.search(text, earlier.nend, later.nstart):
             return False
@@ -121,7 +162,10 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
         if word in vocabulary.insult_traits and later is token:
             return True  # «старый козёл», «жирная свинья»: the trait is said of a person
         if word in vocabulary.person_pointers or word in vocabulary.person_nouns:
-            return agreeing or (_nominative(scan, earlier) and _may_be_predicate(scan, token))
+            return agreeing or (
+                linked and _nominative(scan, earlier) and _may_be_predicate(scan, token)
+            )
+        linked = linked or word in vocabulary.link_words
         agreeing = agreeing and (word in vocabulary.particles or _adjective(scan, earlier))
         later = earlier
     return False
@@ -129,6 +173,10 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
 
 def _adjective(scan: Scan, token: Token) -> bool:
     return any(_ADJECTIVE & tags for _, tags, _ in scan.morph.parse(token.norm))
+
+
+def _pronoun(scan: Scan, token: Token) -> bool:
+    return any(_PRONOUN & tags for _, tags, _ in scan.morph.parse(token.norm))
 
 
 def _nominative(scan: Scan, token: Token) -> bool:

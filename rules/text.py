@@ -59,8 +59,10 @@ _MASK_CHARS = re.compile(r"[*#%$]")
 # and numbers («#1234»), «%» follows figures.
 _WORD = re.compile(r"(?:[*$]{1,3}(?=[^\W\d_]))?[^\W_]+(?:[@*#$%]+[^\W_]*)*")
 # Short fragments of a word written apart: «х.у.й», «ху ё вая», «f-u-c-k».
+# A fragment is one to three letters, each of which may be stretched («хууу ё вая»).
 _FRAGMENTS = re.compile(
-    r"(?<![^\W_])[^\W\d_]{1,3}(?:[\s.\-_,·|/\\]{1,2}[^\W\d_]{1,3}){1,8}(?![^\W_])"
+    r"(?<![^\W_])(?:(?P<a>[^\W\d_])(?P=a)*){1,3}"
+    r"(?:[\s.\-_,·|/\\]{1,2}(?:(?P<b>[^\W\d_])(?P=b)*){1,3}){1,8}(?![^\W_])"
 )
 # English writes quotes as single quotes too ('this app is garbage'); an apostrophe inside a word
 # («don't») opens nothing, since a quote must follow a space or a sign, not a letter.

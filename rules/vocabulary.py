@@ -21,6 +21,8 @@ _FIELDS = (
     "insult_traits",
     "person_nouns",
     "teams",
+    "link_words",
+    "first_person",
 )
 
 
@@ -39,6 +41,8 @@ class Vocabulary:
     insult_traits: frozenset[str]
     person_nouns: frozenset[str]
     teams: frozenset[str]
+    link_words: frozenset[str]
+    first_person: frozenset[str]
     # class name → every form of its lemmas, and each form → the classes it falls in
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)

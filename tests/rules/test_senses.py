@@ -1,0 +1,70 @@
+"""Which sense a word has: a client's name, a word said of oneself, a letter of a disguise."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules import ChatKind, CheckContext, Client, Label, build_checker
+from rules.engine import Checker
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return build_checker(
+        [Client("Тюлень", ("тюлень", "Tyulen")), Client("Ромашка", ("ромашка",))], learned=False
+    )
+
+
+def labels(checker: Checker, text: str, chat: ChatKind = ChatKind.CLIENT) -> set[Label]:
+    client = "Ромашка" if chat is ChatKind.CLIENT else None
+    return {f.label for f in checker.check(text, CheckContext(chat, client))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Тюлень опять прислал правки, посмотрите",
+        "тюлень просит перенести созвон",
+        "эти тюлени опять всё перепутали",
+    ],
+)
+def test_a_client_named_like_an_animal_is_no_insult_but_the_animal_still_is(
+    checker: Checker, text: str
+) -> None:
+    found = Label.RUDENESS in labels(checker, text, ChatKind.INTERNAL)
+    assert found is text.startswith("эти"), text
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("Признаюсь, в юридических тонкостях я полный дилетант", False),
+        ("I'm such an idiot, I attached the old file", False),
+        ("я был полным дураком, что не проверил", False),
+        ("ты дилетант, а не дизайнер", True),
+        ("я этого дурака больше не пущу на съёмку", True),
+        ("и не пиши мне, старый идиот", True),
+    ],
+)
+def test_an_insult_said_of_oneself_insults_no_one(checker: Checker, text: str, rude: bool) -> None:
+    assert (Label.RUDENESS in labels(checker, text)) is rude
+
+
+def test_a_letter_of_a_spread_disguise_is_not_read_on_its_own(checker: Checker) -> None:
+    findings = checker.check("Kirill, f u c k, I forgot the call, sorry", CheckContext())
+    assert [f.label for f in findings] == [Label.RUDENESS]
+    assert findings[0].excerpt.startswith("f u c k")
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("for the kids' party we booked a clown and a face painter", False),
+        ("the procurement guy is a greedy pig", True),
+        ("you're such clowns", True),
+        ("Re-sharing the link here so it doesn't get lost in the thread", False),
+        ("just get lost", True),
+    ],
+)
+def test_english_needs_a_link_verb_or_an_order(checker: Checker, text: str, rude: bool) -> None:
+    assert (Label.RUDENESS in labels(checker, text)) is rude
