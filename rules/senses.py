@@ -30,9 +30,13 @@ _SURNAME = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[.!?…()\n;:]")
 _CYRILLIC = re.compile(r"[а-я]")
+_LATIN_WORD = re.compile(r"[a-z]+\Z")
+_DETERMINERS = frozenset({"a", "an", "the", "what", "big", "little"})
 _PREDICATE_CASES = frozenset({"nomn", "ablt", "voct"})
 _ADJECTIVE = frozenset({"ADJF", "PRTF"})
 _PRONOUN = frozenset({"NPRO", "Apro"})
+_THING_POINTERS = frozenset({"это", "this"})  # forms of «этот» that speak of things
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
 _LOOK_BACK = 4  # how many words before an insult a pointer to a person may stand
 
 
@@ -44,6 +48,8 @@ def is_name(scan: Scan, token: Token) -> bool:
     written = scan.original[token.start : token.end]
     if not written[:1].isupper() or written.isupper():
         return False
+    if _LATIN_WORD.match(token.norm):
+        return token.norm in scan.vocabulary.latin_names and not _after_determiner(scan, token)
     surname_shape = _SURNAME.search(token.norm) is not None
     if _has_name_reading(scan, token, surname_shape):
         return True
@@ -62,6 +68,14 @@ def _has_name_reading(scan: Scan, token: Token, surname_shape: bool) -> bool:
     if not any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
         return False
     return surname_shape or not scan.sentence_start(token) or scan.morph.is_known(token.norm)
+
+
+def _after_determiner(scan: Scan, token: Token) -> bool:
+    """Tell whether an article or a pointer makes a capitalised word a noun: «you Dick»."""
+    if token.index == 0:
+        return False
+    before = scan.tokens[token.index - 1].norm
+    return before in _DETERMINERS or before in scan.vocabulary.person_pointers
 
 
 def names_client(scan: Scan, token: Token) -> bool:
@@ -155,17 +169,22 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
     later = token
     agreeing = True  # only adjectives and particles so far between the pointer and the word
     linked = bool(_CYRILLIC.search(token.norm))  # Russian predicates are told by their case
+    link_seen = False  # a link verb between: «это надо быть дятлом»
     for earlier in reversed(tokens[max(0, token.index - _LOOK_BACK) : token.index]):
         if _CLAUSE_BREAK.search(text, earlier.nend, later.nstart):
             return False
         word = earlier.norm
         if word in vocabulary.insult_traits and later is token:
             return True  # «старый козёл», «жирная свинья»: the trait is said of a person
-        if word in vocabulary.person_pointers or word in vocabulary.person_nouns:
-            return agreeing or (
-                linked and _nominative(scan, earlier) and _may_be_predicate(scan, token)
-            )
-        linked = linked or word in vocabulary.link_words
+        pointer = word in vocabulary.person_pointers and not _thing_pointer(
+            scan, earlier, later, linked=link_seen
+        )
+        if pointer or word in vocabulary.person_nouns:
+            if agreeing and _agree(scan, earlier, token):
+                return True
+            return linked and _nominative(scan, earlier) and _may_be_predicate(scan, token)
+        link_seen = link_seen or word in vocabulary.link_words
+        linked = linked or link_seen
         agreeing = agreeing and (word in vocabulary.particles or _adjective(scan, earlier))
         later = earlier
     return False
@@ -173,6 +192,24 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
 
 def _adjective(scan: Scan, token: Token) -> bool:
     return any(_ADJECTIVE & tags for _, tags, _ in scan.morph.parse(token.norm))
+
+
+def _thing_pointer(scan: Scan, pointer: Token, after: Token, *, linked: bool) -> bool:
+    """Tell whether a form of a pointer points at no person: neuter «это» without a link verb
+    («это уже шестая итерация коровы», but «это надо быть дятлом»), or «самый» making a
+    superlative («самого красивого петуха»)."""
+    if pointer.norm in _THING_POINTERS:
+        return not linked
+    return pointer.norm.startswith("сам") and _adjective(scan, after)
+
+
+def _agree(scan: Scan, pointer: Token, word: Token) -> bool:
+    """Tell whether a pointer and the word may stand in one case: «этого козла», «ну ты и осёл»,
+    but not «у них свинья» (whose pig) nor «ты свинью видела» (what she saw)."""
+    if not (_CYRILLIC.search(pointer.norm) and _CYRILLIC.search(word.norm)):
+        return True
+    cases = {tag for _, tags, _ in scan.morph.parse(pointer.norm) for tag in tags & _CASES}
+    return any(cases & tags for _, tags, _ in scan.morph.parse(word.norm)) or not cases
 
 
 def _pronoun(scan: Scan, token: Token) -> bool:

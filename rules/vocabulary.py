@@ -23,6 +23,7 @@ _FIELDS = (
     "teams",
     "link_words",
     "first_person",
+    "latin_names",
 )
 
 
@@ -43,6 +44,7 @@ class Vocabulary:
     teams: frozenset[str]
     link_words: frozenset[str]
     first_person: frozenset[str]
+    latin_names: frozenset[str]
     # class name → every form of its lemmas, and each form → the classes it falls in
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -68,3 +68,34 @@ def test_a_letter_of_a_spread_disguise_is_not_read_on_its_own(checker: Checker) 
 )
 def test_english_needs_a_link_verb_or_an_order(checker: Checker, text: str, rude: bool) -> None:
     assert (Label.RUDENESS in labels(checker, text)) is rude
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("хамелеон на маскоте? нет, у них свинья, не путай", False),
+        ("Лен, ты свинью на иконке видела?", False),
+        ("Марина, это уже шестая итерация коровы — давайте зафиксируем правки", False),
+        ("предлагаем конкурс на самого красивого петуха", False),
+        ("этого старого козла я больше не позову", True),
+        ("это надо быть дятлом, чтобы так сверстать письмо", True),
+    ],
+)
+def test_a_pointer_must_point_at_the_animal_as_at_a_person(
+    checker: Checker, text: str, rude: bool
+) -> None:
+    assert (Label.RUDENESS in labels(checker, text, ChatKind.INTERNAL)) is rude
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("Hi Dick, do you have 10 minutes today for a quick call?", False),
+        ("let's tell Dick politely that scope creep costs extra", False),
+        ("don't be a dick", True),
+        ("the labrador litter shoot is Tuesday, is the bitch fine with strangers?", False),
+        ("what a bitch", True),
+    ],
+)
+def test_an_english_name_or_a_dog_is_no_swearing(checker: Checker, text: str, rude: bool) -> None:
+    assert (Label.RUDENESS in labels(checker, text)) is rude
