@@ -269,6 +269,8 @@ def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
             return False
         if condition is Condition.SELF_REFERENCE and not scan.self_reference:
             return False
+        if condition is Condition.UNMITIGATED and scan.mitigated:
+            return False
         if condition in _TOKEN_CONDITIONS:
             token = token or _token_at(scan, start)
             if token is None or not _TOKEN_CONDITIONS[condition](scan, token):

@@ -32,7 +32,7 @@ from rules.scan import Scan
 from rules.text import Token
 
 # Bump when the features change: a model trained on other features must not be loaded.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 _CYRILLIC = re.compile(r"[а-я]")
 _LATIN = re.compile(r"[a-z]")
 _DIGIT = re.compile(r"\d")
@@ -136,6 +136,8 @@ def _cues(scan: Scan) -> list[str]:
         cues.append("self")
     if scan.context.chat is ChatKind.INTERNAL and scan.about_client:
         cues.append("about-client")
+    if scan.mitigated:
+        cues.append("mitigated")  # the client asked for it, or the writer takes the blame
     text = scan.original
     if "?" in text:
         cues.append("question")
@@ -236,7 +238,15 @@ class LearnedModel:
 
 
 def applies(label: Label, scan: Scan) -> bool:
-    """Tell whether a label can be found in this chat (FORMAT.md: what each covers where)."""
+    """Tell whether the model of a label reads a message in this chat (FORMAT.md: what each
+    label covers where).
+
+    Condescension in an internal chat is a breach only about a client, so the model reads an
+    internal message only when it names one or says «клиент». Reading every internal message
+    found 3 points more recall on the agency corpora, but raised an alarm on 1.5% of ordinary
+    social-media talk (RUSSE-2022's polite lines): colleagues chatting are not the corpora's
+    staff.
+    """
     if scan.context.chat is ChatKind.CLIENT:
         return True
     if label in (Label.FAMILIARITY, Label.CONFIDENTIALITY):

@@ -52,6 +52,7 @@ class Condition(StrEnum):
     VOCATIVE = "vocative"  # the word is set off as an address («зай, …»)
     NOT_NAME = "not_name"  # the word is not a proper name («Баранов», «Хренов», «Ебралидзе»)
     OF_PERSON = "of_person"  # said of a person («эти бараны»), not of an animal or a thing
+    UNMITIGATED = "unmitigated"  # the client did not ask for it, the writer takes no blame
     NOT_SELF = "not_self"  # not said by the writer of themselves («я полный дилетант»)
     CAPITALISED = "capitalised"  # written with a capital letter, as a name is («Юлечка»)
     PET_NAME = "pet_name"  # a first name to the dictionary, or a word it does not know

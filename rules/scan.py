@@ -138,6 +138,13 @@ class Scan:
         return bool(self.words & self.vocabulary.self_reference)
 
     @lazy
+    def mitigated(self) -> bool:
+        """Tell whether the message says the client asked for what it does, or the writer
+        takes the blame: «вы просили краткий ликбез», «я неудачно сформулировал», «our fault»."""
+        pattern = self.vocabulary.mitigators
+        return pattern is not None and pattern.search(self.normalized.text) is not None
+
+    @lazy
     def addressed(self) -> bool:
         """Tell whether «ты» or «твой» is written outright."""
         return bool(self.words & self.vocabulary.second_person_pronouns)

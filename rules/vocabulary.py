@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ class Vocabulary:
     # class name → every form of its lemmas, and each form → the classes it falls in
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    mitigators: re.Pattern[str] | None = None
 
 
 def load_vocabulary(path: Path, morph: Morph) -> Vocabulary:
@@ -66,7 +68,26 @@ def load_vocabulary(path: Path, morph: Morph) -> Vocabulary:
         for name in _FIELDS
     }
     classes = _classes(path, data.get("classes", {}), morph)
-    return Vocabulary(**expanded, classes=classes, class_of=_class_index(classes))
+    return Vocabulary(
+        **expanded,
+        classes=classes,
+        class_of=_class_index(classes),
+        mitigators=_phrases(path, data.get("mitigators", [])),
+    )
+
+
+def _phrases(path: Path, phrases: object) -> re.Pattern[str] | None:
+    """Compile a list of set phrases (regular expressions over the normalised text) into one."""
+    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+        msg = f"{path}: mitigators must be an array of regular expressions"
+        raise RulesError(msg)
+    if not phrases:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in phrases))
+    except re.error as error:
+        msg = f"{path}: a mitigator is not a regular expression ({error})"
+        raise RulesError(msg) from error
 
 
 def _classes(path: Path, table: object, morph: Morph) -> dict[str, frozenset[str]]:
