@@ -17,7 +17,8 @@ With `--cluster` the replicas run on a Redis Cluster of three masters instead
 journal) and started again on the same journal; deliveries it refused meanwhile are sent again,
 as Slack retries them.
 
-Exit status 0 only when no accepted warning is missing from Redis and no nudge was sent twice.
+Exit status 0 only when no accepted warning is missing from Redis, no nudge was sent twice, and
+every counted warning has exactly one line in the audit trail.
 """
 
 from __future__ import annotations
@@ -284,7 +285,10 @@ class Run:
     redelivered: int = 0  # deliveries sent again after a refused one, as Slack retries them
     counted: set[tuple[str, int]] = field(default_factory=set)
     nudges: Counter[str] = field(default_factory=Counter)
-    clauses_by_user: Counter[str] = field(default_factory=Counter)
+    # The messages Redis counted a warning of, per author: one nudge each (the window is 0, and
+    # a message that breaks two clauses brings one nudge naming both).
+    warned: dict[str, set[str]] = field(default_factory=dict)
+    audited: Counter[tuple[str, int]] = field(default_factory=Counter)  # audit lines per warning
 
     @property
     def accepted(self) -> set[tuple[str, int]]:
@@ -297,7 +301,7 @@ class Run:
 
     @property
     def doubled(self) -> int:
-        return sum(max(0, n - self.clauses_by_user[u]) for u, n in self.nudges.items())
+        return sum(max(0, n - len(self.warned.get(u, ()))) for u, n in self.nudges.items())
 
     def figures(self) -> dict[str, Any]:
         handle = sorted(x for r in self.reports + self.stopped_reports for x in r["latencies"])
@@ -325,8 +329,11 @@ class Run:
             "warnings_lost": self.lost,
             "nudges": sum(self.nudges.values()),
             "nudges_doubled": self.doubled,
-            "warnings_without_nudge": len({u for u in self.clauses_by_user if not self.nudges[u]}),
+            "warnings_without_nudge": len({u for u in self.warned if not self.nudges[u]}),
             "left_buffered": sum(r["buffered_left"] for r in self.reports),
+            "audit_lines": sum(self.audited.values()),
+            "audit_lines_missing": len(self.counted - set(self.audited)),
+            "audit_lines_doubled": sum(n - 1 for n in self.audited.values() if n > 1),
         }
 
 
@@ -519,8 +526,10 @@ def _count(redis_url: str, cluster: bool, fake: FakeSlack, result: Run) -> None:
         if found is None:
             continue
         members = client.zrange(key, 0, -1)
-        result.clauses_by_user[found["user"]] += 1
+        result.warned.setdefault(found["user"], set()).update(members)
         result.counted.update((m, int(found["clause"])) for m in members)
+    for _, fields in client.xrange("kodeks:audit"):
+        result.audited[(f"{fields['chat']}:{fields['message']}", int(fields["clause"]))] += 1
     client.close()
     for params in fake.sent("chat.postEphemeral"):
         result.nudges[str(params["user"])] += 1
@@ -555,7 +564,8 @@ def main(argv: list[str] | None = None) -> int:
         result = asyncio.run(run(plan, Path(folder), args.log))
     figures = result.figures()
     print(json.dumps(figures, indent=2, ensure_ascii=False))  # noqa: T201 - the harness's output
-    return 0 if result.lost == 0 and result.doubled == 0 else 1
+    audit_ok = figures["audit_lines_missing"] == figures["audit_lines_doubled"] == 0
+    return 0 if result.lost == 0 and result.doubled == 0 and audit_ok else 1
 
 
 if __name__ == "__main__":

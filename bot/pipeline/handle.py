@@ -46,6 +46,8 @@ CONCURRENCY = 64  # messages in handle() at once, per process
 # Longer texts are checked in a worker thread: the check is linear, but tens of thousands of
 # characters take tens of milliseconds, and the loop has other messages and pings to serve.
 THREAD_FROM_CHARS = 2_000
+# Redis stamps an audit line by its own clock, the message was accepted by ours.
+AUDIT_CLOCK_MARGIN_MS = 5 * MINUTE_MS
 
 
 class Status(StrEnum):
@@ -278,18 +280,31 @@ class Pipeline:
         self, pending: Pending, groups: list[ClauseFindings], nudge: Nudge | None
     ) -> None:
         """Write the audit trail's line of every new warning, and keep the nudge for its button."""
-        message = pending.message
+        message, written = pending.message, 0
         try:
-            for i, group in enumerate(groups):
+            for group in groups:
                 entry = audit_entry(message, group, pending.accepted_at_ms)
                 await self._store.audit(
-                    entry, self._policy.keep_days, remember=nudge if i == 0 else None
+                    entry, self._policy.keep_days, remember=nudge if written == 0 else None
                 )
-        except RedisError:  # the warnings are counted; only audit lines and the button are lost
-            self._metrics.redis_errors.labels("audit").inc()
-            log.warning(
-                "audit unavailable platform=%s message=%s", message.platform, message.message_id
-            )
+                written += 1
+        except RedisError as error:
+            if not is_outage(error):
+                self._audit_refused(message, error)
+                return
+            # Counted and nudged, but Redis went before the audit lines: they wait (journalled
+            # with the rest) and are written once Redis is back, never the warning again.
+            rest = replace(
+                pending, groups=groups[written:], row=None, audit_only=True,
+                nudge=nudge if written == 0 else None,
+            )  # fmt: skip
+            self._redis_failed("audit", message)
+            if not self._outage.keep(rest):
+                self._metrics.buffer_overflow.inc()
+                log.error(
+                    "outage buffer full, audit lines lost platform=%s message=%s overflowed=%s",
+                    message.platform, message.message_id, self._outage.overflowed,
+                )  # fmt: skip
 
     async def _send(self, pending: Pending, nudge: Nudge, count: int) -> int:
         message = pending.message
@@ -317,8 +332,44 @@ class Pipeline:
         return await self._outage.drain(self._recorded)
 
     async def _recorded(self, pending: Pending) -> bool:
+        if pending.audit_only:
+            return await self._audited(pending)
         outcome = await self._record(pending, buffered=True)
         return outcome.status is not Status.BUFFERED
+
+    async def _audited(self, pending: Pending) -> bool:
+        """Write the audit lines that waited for Redis; False when it failed again.
+
+        A line whose write reached Redis just before it went (the reply lost) is there already:
+        the trail since the message was accepted (less a margin for the clocks) is looked at
+        first, so it is not written twice.
+        """
+        message, since_ms = pending.message, pending.accepted_at_ms - AUDIT_CLOCK_MARGIN_MS
+        for i, group in enumerate(pending.groups):
+            entry = audit_entry(message, group, pending.accepted_at_ms)
+            remember = pending.nudge if i == 0 else None
+            try:
+                if not await self._store.holds_audit_line(entry, since_ms):
+                    await self._store.audit(entry, self._policy.keep_days, remember=remember)
+                elif remember is not None:
+                    await self._store.remember_nudge(remember)
+            except RedisError as error:
+                if not is_outage(error):
+                    self._audit_refused(message, error)
+                    return True
+                self._redis_failed("audit", message)
+                if i:  # the lines written stay written
+                    pending.groups, pending.nudge = pending.groups[i:], None
+                return False
+        return True
+
+    def _audit_refused(self, message: IncomingMessage, error: RedisError) -> None:
+        """The warnings are counted and nudged; only these audit lines are lost."""
+        self._metrics.redis_errors.labels("audit-data").inc()
+        log.error(
+            "redis refused the data at audit, audit line lost platform=%s message=%s error=%s",
+            message.platform, message.message_id, type(error).__name__,
+        )  # fmt: skip
 
     def _data_error(self, step: str, message: IncomingMessage, error: RedisError) -> None:
         self._metrics.redis_errors.labels(f"{step}-data").inc()

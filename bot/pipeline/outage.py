@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pydantic import TypeAdapter, ValidationError
 
 from bot.domain.clock import now_ms
-from bot.domain.models import IncomingMessage
+from bot.domain.models import IncomingMessage, Nudge
 from bot.domain.policy import ClauseFindings
 from bot.store.journal import Journal
 
@@ -48,6 +48,10 @@ class Pending:
     # flush) gives back the first results, nudge and all; journalled with it.
     attempt: str = field(default_factory=lambda: secrets.token_hex(8))
     row: int | None = None  # its row in the journal, if it has one
+    # Counted and nudged already, Redis gone before its audit lines were written: only those
+    # (`groups`) and what its nudge was about, for the nudge's button, wait.
+    audit_only: bool = False
+    nudge: Nudge | None = None
 
     @classmethod
     def of(cls, message: IncomingMessage, groups: list[ClauseFindings], language: str) -> Pending:

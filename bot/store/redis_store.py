@@ -358,6 +358,13 @@ class RedisStore:
                 pipe.set(key, encode_nudge(remember), ex=NUDGE_TTL_S)
             await pipe.execute()
 
+    async def holds_audit_line(self, entry: AuditEntry, since_ms: int) -> bool:
+        """Whether the trail already holds `entry`'s line, written since `since_ms` (a write
+        that reached Redis while its reply was lost, before Redis went)."""
+        fields = encode_audit(entry)
+        rows = await self.redis.xrange(self.keys.audit, min=f"{since_ms}-0")
+        return any(_fields(found) == fields for _, found in rows or [])
+
     async def audit_entries(self, since_ms: int = 0) -> list[AuditEntry]:
         """Return the audit trail from `since_ms` on, oldest first (older formats skipped)."""
         rows = await self.redis.xrange(self.keys.audit, min=f"{since_ms}-0")

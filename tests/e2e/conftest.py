@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from bot.ops.logs import log_handler
 from rules import Checker
-from tests.support.said import SAID
+from tests.support.said import SAID, WRITTEN
 from tests.support.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support.slack_bot import SlackBots, Start
 from tests.support.telegram import Emulator, node_or_fail
@@ -24,10 +25,12 @@ SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, SECRET, ":TEST-token")
 
 
 @pytest.fixture(autouse=True)
-def no_text_or_secret_in_the_logs() -> Iterator[None]:
+def no_text_or_secret_in_the_logs(capfd: pytest.CaptureFixture[str]) -> Iterator[None]:
     """Every end-to-end test logs, at INFO, through the handler `kodeks run` logs through, in text
     and in JSON, warnings included; afterwards no text anyone said in a chat, and no token or
-    secret, may be in either. (Tests of a real `kodeks run` read its standard error as well.)"""
+    secret, may be in either, nor in what the test's process wrote to its standard error and
+    output (a library printing past logging), nor in what a `kodeks run` process of the test
+    wrote."""
     streams = {"text": io.StringIO(), "json": io.StringIO()}
     handlers = [log_handler(fmt, stream) for fmt, stream in streams.items()]  # type: ignore[arg-type]
     root = logging.getLogger()
@@ -38,6 +41,7 @@ def no_text_or_secret_in_the_logs() -> Iterator[None]:
     root.setLevel(min(level, logging.INFO) if level else logging.INFO)
     logging.captureWarnings(True)
     SAID.clear()
+    WRITTEN.clear()
     try:
         yield
     finally:
@@ -45,10 +49,17 @@ def no_text_or_secret_in_the_logs() -> Iterator[None]:
         root.setLevel(level)
         for handler in handlers:
             root.removeHandler(handler)
-    for fmt, stream in streams.items():
-        logged = stream.getvalue()
+    printed = capfd.readouterr()
+    sys.stdout.write(printed.out)  # still shown with a failure's report
+    sys.stderr.write(printed.err)
+    written = {
+        **{f"{fmt} logs": stream.getvalue() for fmt, stream in streams.items()},
+        "standard error": printed.err, "standard output": printed.out,
+        "the output of the test's processes": "\n".join(WRITTEN),
+    }  # fmt: skip
+    for where, logged in written.items():
         leaked = [t for t in (*SAID, *SECRETS) if t in logged]
-        assert not leaked, f"{fmt} logs hold {leaked[:3]}"
+        assert not leaked, f"{where} holds {leaked[:3]}"
     for line in streams["json"].getvalue().splitlines():  # one object a line, whatever logged it
         assert isinstance(json.loads(line), dict), line
 

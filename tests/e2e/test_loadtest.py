@@ -10,6 +10,7 @@ import pytest
 
 from scripts.loadtest import Plan, Run, run
 from tests.support import in_ci
+from tests.support.said import WRITTEN
 
 
 @pytest.fixture
@@ -32,10 +33,13 @@ async def test_two_replicas_through_a_redis_restart_lose_nothing_and_double_noth
 ) -> None:
     plan = Plan(messages=2_000, outage_s=0.5, cluster=cluster, restart_bot=restart_bot)
     result = await run(plan, tmp_path)
+    WRITTEN.append((tmp_path / "replicas.log").read_text(encoding="utf-8"))  # their stderr
     figures = result.figures()
     assert figures["warnings_lost"] == 0, figures
     assert figures["nudges_doubled"] == 0, figures
     assert figures["warnings_without_nudge"] == 0, figures
+    assert figures["audit_lines_missing"] == 0, figures  # Redis gone between count and audit
+    assert figures["audit_lines_doubled"] == 0, figures
     if restart_bot:  # replica 0 stopped mid-outage with findings in its journal, and came back
         assert figures["bot_restarts"] == 1, figures
         assert figures["journaled_at_stop"] > 0, figures
@@ -57,8 +61,14 @@ def test_the_figures_catch_a_lost_warning_and_a_doubled_nudge() -> None:
     }
     result = Run(messages=2, reports=[report, report])
     result.counted = {("CLOAD01:1.000001", 6)}
-    result.clauses_by_user.update({"URUDE1": 1})
-    result.nudges.update({"URUDE1": 2, "URUDE2": 1})
+    result.warned = {"URUDE1": {"CLOAD01:1.000001"}, "URUDE3": {"CLOAD01:1.000003"}}
+    # URUDE3's message broke two clauses: one nudge names both, a second one is doubled.
+    result.counted |= {("CLOAD01:1.000003", 6), ("CLOAD01:1.000003", 8)}
+    result.nudges.update({"URUDE1": 2, "URUDE2": 1, "URUDE3": 2})
+    result.audited.update({("CLOAD01:1.000001", 6): 2, ("CLOAD01:1.000003", 6): 1})
     figures = result.figures()
     assert figures["warnings_lost"] == 1
-    assert figures["nudges_doubled"] == 2  # twice for URUDE1's one clause, once for nothing
+    # a second for URUDE1's one message, one for nothing, a second for URUDE3's one message
+    assert figures["nudges_doubled"] == 3
+    assert figures["audit_lines_missing"] == 1  # URUDE3's clause 8
+    assert figures["audit_lines_doubled"] == 1  # URUDE1's

@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -161,10 +162,12 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
 
     server.start()
     await service.start()
-    nudged = await fake.wait_for("chat.postEphemeral", MESSAGES, timeout=30)  # a new process
+    await fake.wait_for("chat.postEphemeral", MESSAGES, timeout=30)  # a new process
+    await asyncio.sleep(0.5)  # a doubled nudge would arrive now
     returncode, output = await service.stop()
     assert returncode == 0, output
     assert f"restored from the journal, waiting for redis: {len(deliveries)}" in output
+    nudged = fake.sent("chat.postEphemeral")
     assert sorted(n["user"] for n in nudged) == sorted(f"U{n}" for n in range(MESSAGES))
     client = redis.Redis.from_url(server.url)
     counted = sum(client.zcard(key) for key in client.scan_iter(match="kodeks:*warn*"))
@@ -177,7 +180,8 @@ async def test_sigterm_during_steady_traffic_loses_nothing_acknowledged(
     fake: FakeSlack, tmp_path: Path, mode: str
 ) -> None:
     """Messages keep arriving when SIGTERM lands: the bot exits 0, and every message it
-    acknowledged is counted (what it did not acknowledge, Slack delivers again)."""
+    acknowledged is counted and its author nudged once (what it did not acknowledge, Slack
+    delivers again)."""
     server = RedisServer(tmp_path)
     server.start()
     service = Service(fake, server, tmp_path, mode)
@@ -208,4 +212,7 @@ async def test_sigterm_during_steady_traffic_loses_nothing_acknowledged(
         for member in client.zrange(key, 0, -1)
     }
     assert set(acknowledged) <= counted
+    nudged = Counter(str(n["user"]) for n in fake.sent("chat.postEphemeral"))
+    assert {f"U{int(ts.partition('.')[2])}" for ts in acknowledged} <= set(nudged)
+    assert set(nudged.values()) == {1}, nudged.most_common(3)
     server.stop()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import signal
 
+from tests.support.said import WRITTEN
+
 
 async def sigterm(process: asyncio.subprocess.Process, within_s: float) -> tuple[int, str]:
     """Send SIGTERM, wait up to `within_s` for the exit (else kill it), and return the exit code
@@ -17,4 +19,6 @@ async def sigterm(process: asyncio.subprocess.Process, within_s: float) -> tuple
             process.kill()
             await process.wait()
     stdout = process.stdout
-    return returncode, (await stdout.read()).decode() if stdout else ""
+    output = (await stdout.read()).decode() if stdout else ""
+    WRITTEN.append(output)  # read for text and secrets after the test, like the logs
+    return returncode, output

@@ -4,6 +4,8 @@ the bot logged (it must never be there)."""
 from __future__ import annotations
 
 SAID: set[str] = set()
+# Everything a process a test started wrote (`kodeks run`: stdout, with stderr folded in).
+WRITTEN: list[str] = []
 
 # Shorter texts («ок», «/code») could turn up in a log line by coincidence.
 _LONG_ENOUGH = 8

@@ -31,7 +31,9 @@ def test_bench_on_a_cluster_reports_the_pipeline_without_a_redis_error(
     bench = ["bench", "--corpus", str(CORPUS), "--seconds", "0.05", "--messages", "500"]
     with caplog.at_level(logging.INFO):
         assert main([*bench, "--json", "--allow-dirty"]) == 0
-    pipeline = json.loads(capsys.readouterr().out)["pipeline"]
+    printed = capsys.readouterr()
+    assert not printed.err, printed.err  # nothing printed past logging either
+    pipeline = json.loads(printed.out)["pipeline"]
     assert pipeline["messages"] == 500
     assert pipeline["messages_per_second"] > 0
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
