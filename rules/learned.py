@@ -11,8 +11,9 @@ that leaves out a whole writer at a time, they found 4 to 5 more points of conde
 same precision and fewer false alarms). Its weights are data (`data/model.json`); scoring is a
 sum of dictionary look-ups, with no library at run time.
 
-Names never become features: another client, a person, a number each become one token
-(`<client>`, `<name>`, `<num>`), so the model learns how people write, not whom they name.
+Names never become features: another client, the chat's own client, a person, a number each
+become one token (`<client>`, `<own>`, `<name>`, `<num>`), so the model learns how people write,
+not whom they name.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from rules.scan import Scan
 from rules.text import Token
 
 # Bump when the features change: a model trained on other features must not be loaded.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 _CYRILLIC = re.compile(r"[а-я]")
 _LATIN = re.compile(r"[a-z]")
 _DIGIT = re.compile(r"\d")
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr"})
 # Tokens that say nothing on their own and would only add noise to the pairs.
 _NUMBER, _CLIENT, _NAME = "w:<num>", "w:<client>", "w:<name>"
+_OWN = "w:<own>"  # the chat's own client: its budget told to it is no secret
 _NORMAL: dict[str, tuple[str, bool]] = {}  # word → (normal form, may be a name)
 _NORMAL_CACHE_SIZE = 100_000
 # rule id → its family's feature, by the id's first two parts: «cond-told-you-so» → «r:cond-told»
@@ -60,6 +62,14 @@ def features(scan: Scan, fired: Iterable[str] = ()) -> Features:
     add = found.setdefault
     mentions = scan.mentions
     clients = {i for m in mentions for i in range(m.first, m.last + 1)} if mentions else ()
+    # The chat's own client, told its own figures, learns no secret. With the chat's client
+    # unknown (a Business chat with an unlisted counterpart, a draft in `/check`), whose secret
+    # a name would be cannot be told: every client named is taken for the chat's own, and only
+    # the agency's own affairs are judged.
+    own = scan.context.client
+    owns = {
+        i for m in mentions if own is None or m.client == own for i in range(m.first, m.last + 1)
+    }
     class_of = scan.vocabulary.class_of
     morph, original = scan.morph, scan.original
     classes: list[str] = []
@@ -69,14 +79,17 @@ def features(scan: Scan, fired: Iterable[str] = ()) -> Features:
             previous = ""
             continue
         index = token.index
-        key = _CLIENT if index in clients else _key(morph, original, token)
-        if key == previous == _CLIENT:
+        if index in clients:
+            key = _OWN if index in owns else _CLIENT
+        else:
+            key = _key(morph, original, token)
+        if key == previous and key in (_CLIENT, _OWN):
             continue  # a client named in several words is one client
         add(key, index)
         if previous:
             add("b:" + previous + "+" + key, index)
         previous = key
-        names = class_of.get(token.norm) if key != _CLIENT else None
+        names = class_of.get(token.norm) if key not in (_CLIENT, _OWN) else None
         if names is not None:
             for name in names:
                 if name not in classes:
