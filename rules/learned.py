@@ -203,11 +203,9 @@ class LearnedModel:
     def __init__(self, labels: dict[Label, LabelModel]) -> None:
         self.labels = labels
         self._order = tuple(labels)
-        table: dict[str, list[float]] = {}
-        for k, model in enumerate(labels.values()):
-            for name, weight in model.weights.items():
-                table.setdefault(name, [0.0] * len(labels))[k] = weight
-        self._table = {name: tuple(weights) for name, weights in table.items()}
+        weights = [model.weights for model in labels.values()]
+        names = set().union(*weights)
+        self._table = {name: tuple(w.get(name, 0.0) for w in weights) for name in names}
         self._biases = tuple(model.bias for model in labels.values())
 
     def predict(self, scan: Scan, fired: Iterable[str]) -> list[tuple[Label, float, int]]:
@@ -279,7 +277,7 @@ def load_model(path: Path) -> LearnedModel | None:
         {
             Label(name): LabelModel(
                 float(entry["bias"]),
-                {str(k): float(v) for k, v in entry["weights"].items()},
+                entry["weights"],  # written by `kodeks train`: names and numbers
                 float(entry["sure"]),
                 float(entry["maybe"]),
             )

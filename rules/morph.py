@@ -3,12 +3,21 @@
 The rules are indexed by every inflected form of their lemmas once, at load time (`forms`), so
 checking a message needs no analysis for lemma and phrase rules; only the grammar rule asks for
 tags, and only of words whose ending could be a second-person singular form.
+
+Working out the forms of the shipped rules' 2,800 lemmas is most of the checker's start-up (half a
+second, which `kodeks check` pays on every call); `data/forms.json` holds them, written by
+`scripts/make_forms.py` for one version of the dictionaries. A lemma it lacks (an agency's own
+word, a client's alias) or another dictionary's version is worked out as before: the table makes
+start-up faster, never the answer different.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 _CYRILLIC_WORD = re.compile(r"[а-яё-]+\Z")
@@ -21,6 +30,7 @@ class Morph:
         import pymorphy3  # noqa: PLC0415 - loading the dictionaries is the slow part; do it once
 
         self._analyzer: Any = pymorphy3.MorphAnalyzer()
+        self._known_forms = _load_forms(FORMS_PATH)
         self.parse = lru_cache(maxsize=200_000)(self._parse)
         self.forms = lru_cache(maxsize=20_000)(self._forms)
         self.is_known = lru_cache(maxsize=100_000)(self._is_known)
@@ -40,6 +50,13 @@ class Morph:
         lemma = lemma.lower().replace("ё", "е")
         if not _CYRILLIC_WORD.match(lemma):
             return frozenset({lemma})
+        known = self._known_forms.get(lemma)
+        if known is not None:
+            return frozenset(known)
+        return self.work_out_forms(lemma)
+
+    def work_out_forms(self, lemma: str) -> frozenset[str]:
+        """Return every inflected form of a lower-case Cyrillic lemma, from the dictionary."""
         found = {lemma}
         for parse in self._analyzer.parse(lemma):
             if parse.normal_form.replace("ё", "е") == lemma:
@@ -84,6 +101,26 @@ class Morph:
                 inflected = parse.inflect(set(want))
                 return str(inflected.word) if inflected is not None else None
         return None
+
+
+FORMS_PATH = Path(__file__).resolve().parent / "data" / "forms.json"
+
+
+def dictionary_version() -> str:
+    """Return the version of the Russian dictionaries the forms come from."""
+    return metadata.version("pymorphy3-dicts-ru")
+
+
+def _load_forms(path: Path) -> dict[str, list[str]]:
+    """Read the table of forms, if it was made from the dictionaries installed here."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("dictionary") != dictionary_version():
+        return {}
+    forms = data.get("forms")
+    return forms if isinstance(forms, dict) else {}
 
 
 _NONSTANDARD = frozenset({"Erro", "Dist", "Arch"})  # «хочете» is in the dictionary, as an error

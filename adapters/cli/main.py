@@ -9,7 +9,6 @@ command does and what it reads, not how it is built.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -414,6 +413,8 @@ def _run_audit_export(args: argparse.Namespace) -> int:
         sys.stderr.write(f"kodeks: {NO_REDIS}\n")
         return EXIT_USAGE
     try:
+        import asyncio  # noqa: PLC0415 - only this command runs a loop; `check` starts faster
+
         asyncio.run(_export_audit(args.format, args.days, settings))
     except (RedisError, OSError) as error:
         # The URL may hold a password: name the error, never the URL.
