@@ -35,9 +35,15 @@ _DETERMINERS = frozenset({"a", "an", "the", "what", "big", "little"})
 _PREDICATE_CASES = frozenset({"nomn", "ablt", "voct"})
 _ADJECTIVE = frozenset({"ADJF", "PRTF"})
 _PRONOUN = frozenset({"NPRO", "Apro"})
-_THING_POINTERS = frozenset({"это", "this"})  # forms of «этот» that speak of things
+_THING_POINTERS = frozenset({"это", "this"})
+# Suffixes of nouns of a trade, in any case: «упаковщик», «пиарщица», «водитель», «юрист».
+_AGENT_SUFFIXES = tuple(
+    stem + ending
+    for stem in ("щик", "щиц", "чик", "тел", "ист", "истк", "олог")
+    for ending in ("", "а", "у", "ом", "е", "и", "ов", "ам", "ами", "ах", "ей", "ь", "я", "ю", "ем")
+)  # forms of «этот» that speak of things
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
-_LOOK_BACK = 4  # how many words before an insult a pointer to a person may stand
+_LOOK_BACK = 6  # how many words before an insult a pointer to a person may stand
 
 
 def is_name(scan: Scan, token: Token) -> bool:
@@ -179,7 +185,8 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
         pointer = word in vocabulary.person_pointers and not _thing_pointer(
             scan, earlier, later, linked=link_seen
         )
-        if pointer or word in vocabulary.person_nouns:
+        named = "," not in text[earlier.nend : token.nstart] and _names_person(scan, earlier)
+        if pointer or word in vocabulary.person_nouns or named:
             if agreeing and _agree(scan, earlier, token):
                 return True
             return linked and _nominative(scan, earlier) and _may_be_predicate(scan, token)
@@ -192,6 +199,19 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
 
 def _adjective(scan: Scan, token: Token) -> bool:
     return any(_ADJECTIVE & tags for _, tags, _ in scan.morph.parse(token.norm))
+
+
+def _names_person(scan: Scan, token: Token) -> bool:
+    """Tell whether a word names a person: a person's name («Козлов — козёл», «Радж — дятел»),
+    or a noun of a trade («ваш упаковщик упырь», «пиарщица», «кладовщик»). A name set off by a
+    comma is an address, not the subject («Марина, корова на упаковке…»)."""
+    if token.quoted:
+        return False  # «Курник» is a product's name, written as someone else's word
+    if is_name(scan, token) and not names_client(scan, token):
+        return True
+    return token.norm.endswith(_AGENT_SUFFIXES) and any(
+        {"NOUN", "anim"} <= tags for _, tags, _ in scan.morph.parse(token.norm)
+    )
 
 
 def _thing_pointer(scan: Scan, pointer: Token, after: Token, *, linked: bool) -> bool:

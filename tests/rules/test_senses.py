@@ -99,3 +99,21 @@ def test_a_pointer_must_point_at_the_animal_as_at_a_person(
 )
 def test_an_english_name_or_a_dog_is_no_swearing(checker: Checker, text: str, rude: bool) -> None:
     assert (Label.RUDENESS in labels(checker, text)) is rude
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("Козлов — козёл, третий раз меняет цвет крышки", True),
+        ("Радж — дятел, у него всё протухает", True),
+        ("ваш упаковщик упырь какой-то, третий раз путает крышки", True),
+        ("вы там в администрации совсем олени?", True),
+        ("Марина, корова на упаковке кефира смотрит влево", False),
+        ("Баранов купил барана на ферме", False),
+        ("водитель сбил оленя на трассе", False),
+    ],
+)
+def test_a_name_or_a_trade_is_a_person_the_animal_is_said_of(
+    checker: Checker, text: str, rude: bool
+) -> None:
+    assert (Label.RUDENESS in labels(checker, text, ChatKind.INTERNAL)) is rude
