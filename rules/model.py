@@ -55,6 +55,7 @@ class Condition(StrEnum):
     UNMITIGATED = "unmitigated"  # the client did not ask for it, the writer takes no blame
     NOT_SELF = "not_self"  # not said by the writer of themselves («я полный дилетант»)
     CAPITALISED = "capitalised"  # written with a capital letter, as a name is («Юлечка»)
+    AFTER_NAME = "after_name"  # right after a capitalised name: «Priya love,», «Chloe dear»
     PET_NAME = "pet_name"  # a first name to the dictionary, or a word it does not know
 
 
