@@ -22,7 +22,13 @@ from rules.morph import Morph, shared_morph
 from rules.own import OwnRules, with_own
 from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
-from rules.senses import is_first_name_or_unknown, is_name, said_of_person, said_of_self
+from rules.senses import (
+    after_name,
+    is_first_name_or_unknown,
+    is_name,
+    said_of_person,
+    said_of_self,
+)
 from rules.sequences import compile_sequences, match_sequences
 from rules.suffixes import compile_suffixes, match_suffixes
 from rules.text import Token
@@ -278,17 +284,6 @@ def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
     return True
 
 
-def _after_name(scan: Scan, token: Token) -> bool:
-    """Tell whether the word comes right after a capitalised name: «Priya love», «Chloe dear»."""
-    if token.index == 0 or not scan.original[token.start].islower():
-        return False  # «Big Love»: a capital makes the word part of the name
-    before = scan.tokens[token.index - 1]
-    written = scan.original[before.start : before.end]
-    if len(written) < 2 or not written[0].isupper() or written.isupper():
-        return False
-    return not scan.original[before.end : token.start].strip()  # no comma between: one address
-
-
 _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
     Condition.VOCATIVE: is_vocative,
     Condition.NOT_NAME: lambda scan, token: not is_name(scan, token),
@@ -296,7 +291,7 @@ _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
     Condition.NOT_SELF: lambda scan, token: not said_of_self(scan, token),
     Condition.CAPITALISED: lambda scan, token: scan.original[token.start : token.end][:1].isupper(),
     Condition.PET_NAME: is_first_name_or_unknown,
-    Condition.AFTER_NAME: _after_name,
+    Condition.AFTER_NAME: after_name,
 }
 
 

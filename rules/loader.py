@@ -267,7 +267,7 @@ def check_patterns(where: str, rule: Rule, is_lemma: Callable[[str], bool] | Non
         raise RulesError(msg)
     # Exceptions are regexes for every kind that has them; root patterns are regexes too.
     for pattern in (*(rule.patterns if rule.kind in _REGEX_KINDS else ()), *rule.exceptions):
-        _compile(where, pattern)
+        compile_regex(where, pattern)
     if is_lemma is not None and rule.kind is RuleKind.LEMMA:
         for lemma in rule.patterns:
             if not is_lemma(lemma.rstrip("*")):
@@ -281,7 +281,8 @@ def alternation(patterns: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in listed)) if listed else None
 
 
-def _compile(where: str, pattern: str) -> re.Pattern[str]:
+def compile_regex(where: str, pattern: str) -> re.Pattern[str]:
+    """Compile one regex of a data file, or say where it is and why it does not compile."""
     try:
         return re.compile(pattern)
     except re.error as error:

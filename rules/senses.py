@@ -35,13 +35,13 @@ _DETERMINERS = frozenset({"a", "an", "the", "what", "big", "little"})
 _PREDICATE_CASES = frozenset({"nomn", "ablt", "voct"})
 _ADJECTIVE = frozenset({"ADJF", "PRTF"})
 _PRONOUN = frozenset({"NPRO", "Apro"})
-_THING_POINTERS = frozenset({"это", "this"})
+_THING_POINTERS = frozenset({"это", "this"})  # forms of «этот» that speak of things
 # Suffixes of nouns of a trade, in any case: «упаковщик», «пиарщица», «водитель», «юрист».
 _AGENT_SUFFIXES = tuple(
     stem + ending
     for stem in ("щик", "щиц", "чик", "тел", "ист", "истк", "олог")
     for ending in ("", "а", "у", "ом", "е", "и", "ов", "ам", "ами", "ах", "ей", "ь", "я", "ю", "ем")
-)  # forms of «этот» that speak of things
+)
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
 _LOOK_BACK = 6  # how many words before an insult a pointer to a person may stand
 
@@ -99,6 +99,17 @@ def _beside_first_name(scan: Scan, token: Token) -> bool:
             ):
                 return True
     return False
+
+
+def after_name(scan: Scan, token: Token) -> bool:
+    """Tell whether the word comes right after a capitalised name: «Priya love», «Chloe dear»."""
+    if token.index == 0 or not scan.original[token.start].islower():
+        return False  # «Big Love»: a capital makes the word part of the name
+    before = scan.tokens[token.index - 1]
+    written = scan.original[before.start : before.end]
+    if len(written) < 2 or not written[0].isupper() or written.isupper():
+        return False
+    return not scan.original[before.end : token.start].strip()  # no comma between: one address
 
 
 def is_first_name_or_unknown(scan: Scan, token: Token) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules.errors import RulesError
+from rules.loader import alternation, compile_regex
 from rules.morph import Morph
 
 _FIELDS = (
@@ -81,13 +82,9 @@ def _phrases(path: Path, phrases: object) -> re.Pattern[str] | None:
     if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
         msg = f"{path}: mitigators must be an array of regular expressions"
         raise RulesError(msg)
-    if not phrases:
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in phrases))
-    except re.error as error:
-        msg = f"{path}: a mitigator is not a regular expression ({error})"
-        raise RulesError(msg) from error
+    for phrase in phrases:
+        compile_regex(f"{path}: mitigators", phrase)
+    return alternation(phrases)
 
 
 def _classes(path: Path, table: object, morph: Morph) -> dict[str, frozenset[str]]:

@@ -34,6 +34,15 @@ TOKENS = {
 }
 
 
+async def _records_once(store: RedisStore, checker: Checker) -> None:
+    """A message is recorded once through the store, and a re-delivery of it is a duplicate."""
+    assert await store.ping()
+    pipeline = core_on(checker, store=store).pipeline
+    assert (await pipeline.handle(message(RUDE))).status is Status.RECORDED
+    assert (await pipeline.handle(message(RUDE))).status is Status.DUPLICATE
+    assert await store.warning_count("telegram", "11", 6, 30 * 86_400_000) == 1
+
+
 @pytest.fixture(params=["auth", "auth+tls"])
 async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[RedisServer]:
     server = RedisServer(tmp_path, password=PASSWORD, tls=request.param == "auth+tls")
@@ -45,11 +54,7 @@ async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 async def test_the_store_works_through_auth_and_tls(server: RedisServer, checker: Checker) -> None:
     store = RedisStore.from_url(server.url)
     try:
-        assert await store.ping()
-        pipeline = core_on(checker, store=store).pipeline
-        assert (await pipeline.handle(message(RUDE))).status is Status.RECORDED
-        assert (await pipeline.handle(message(RUDE))).status is Status.DUPLICATE
-        assert await store.warning_count("telegram", "11", 6, 30 * 86_400_000) == 1
+        await _records_once(store, checker)
     finally:
         await store.redis.flushall()
         await store.close()
@@ -134,11 +139,7 @@ async def test_the_store_works_on_a_cluster_through_auth_and_tls(
     store = RedisStore.from_settings(_on_cluster(monkeypatch, cluster.url), keys=keys)
     assert isinstance(store.redis, RedisCluster)
     try:
-        assert await store.ping()
-        pipeline = core_on(checker, store=store).pipeline
-        assert (await pipeline.handle(message(RUDE))).status is Status.RECORDED
-        assert (await pipeline.handle(message(RUDE))).status is Status.DUPLICATE
-        assert await store.warning_count("telegram", "11", 6, 30 * 86_400_000) == 1
+        await _records_once(store, checker)
         windows = Windows(count_ms=86_400_000, nudge_ms=0)
         for n in range(40):
             ref = MessageRef("slack", f"U{n}", "C1", f"1.{n}", f"ev{n}")
