@@ -15,6 +15,7 @@ import pytest
 
 from bot.ops.logs import log_handler
 from rules import Checker
+from tests.support.redis_server import RedisServer
 from tests.support.said import SAID, WRITTEN
 from tests.support.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.support.slack_bot import SlackBots, Start
@@ -70,6 +71,17 @@ def emulator() -> Iterator[Emulator]:
     emu = Emulator(node_or_fail()).start()
     yield emu
     emu.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A `redis-server` of the test's own, started, for tests that stop and start it; stopped
+    afterwards even when the test fails half-way (a server left running would outlive the test
+    and fail a later one with its ResourceWarning)."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

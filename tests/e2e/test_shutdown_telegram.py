@@ -95,13 +95,11 @@ async def _taken(face: Face, mode: str) -> None:
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
-    face: Face, emulator: Emulator, tmp_path: Path, mode: str
+    face: Face, emulator: Emulator, tmp_path: Path, own_redis: RedisServer, mode: str
 ) -> None:
-    server = RedisServer(tmp_path)
-    server.start()
-    service = TelegramService(face, emulator, server, tmp_path, mode)
+    service = TelegramService(face, emulator, own_redis, tmp_path, mode)
     await service.start()
-    server.stop()
+    own_redis.stop()
     messages = [face.message(BORIS, CLIENT_GROUP, f"{RUDE} {n}") for n in range(MESSAGES)]
     for message in messages + messages[::4]:  # a quarter delivered again, as a new update
         await face.update({"message": message})
@@ -112,7 +110,7 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
     assert f"stopping with {deliveries} findings waiting for redis" in output
     assert not await face.sent_to(BORIS["id"])  # nothing could be counted, so nobody nudged
 
-    server.start()
+    own_redis.start()
     await service.start()
     nudged = await face.wait_for(BORIS["id"], MESSAGES, timeout=NUDGES_WITHIN_S)
     await asyncio.sleep(0.5)  # a doubled nudge would arrive now
@@ -120,23 +118,20 @@ async def test_a_restart_during_an_outage_loses_no_warning_and_doubles_no_nudge(
     assert returncode == 0, output
     assert f"restored from the journal, waiting for redis: {deliveries}" in output
     assert len(await face.sent_to(BORIS["id"])) == len(nudged) == MESSAGES
-    client = redis.Redis.from_url(server.url)
+    client = redis.Redis.from_url(own_redis.url)
     counted = sum(client.zcard(key) for key in client.scan_iter(match="kodeks:*warn*"))
     assert counted == MESSAGES
-    server.stop()
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_sigterm_during_steady_traffic_loses_nothing(
-    face: Face, emulator: Emulator, tmp_path: Path, mode: str
+    face: Face, emulator: Emulator, tmp_path: Path, own_redis: RedisServer, mode: str
 ) -> None:
     """Updates keep coming when SIGTERM lands: what the bot had taken (polled, or answered 200)
     it finishes or journals; what it had not, Telegram still holds (queued for the next poll, or
     sent again to the webhook, as the emulator does like Telegram), so the next start takes it.
     Every message is counted and nudged exactly once."""
-    server = RedisServer(tmp_path)
-    server.start()
-    service = TelegramService(face, emulator, server, tmp_path, mode)
+    service = TelegramService(face, emulator, own_redis, tmp_path, mode)
     await service.start()
 
     async def traffic() -> None:
@@ -156,7 +151,6 @@ async def test_sigterm_during_steady_traffic_loses_nothing(
     returncode, output = await service.stop()
     assert returncode == 0, output
     assert len(await face.sent_to(BORIS["id"])) == MESSAGES
-    client = redis.Redis.from_url(server.url)
+    client = redis.Redis.from_url(own_redis.url)
     counted = sum(client.zcard(key) for key in client.scan_iter(match="kodeks:*warn*"))
     assert counted == MESSAGES
-    server.stop()
