@@ -21,9 +21,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,19 +169,19 @@ class LabelModel:
     sure: float  # a finding that nudges
     maybe: float  # a finding `/check` shows as «возможно»
 
-    def score(self, found: Features) -> tuple[float, int | None]:
-        """Return the probability of the label and the token of its strongest cue."""
-        total = self.bias
-        best, strongest = 0.0, None
+    def probability(self, found: Features) -> float:
+        """Return the probability of the label: its weights of the features summed, in C."""
+        return _sigmoid(sum(map(self.weights.get, found, itertools.repeat(0.0)), self.bias))
+
+    def strongest(self, found: Features) -> int | None:
+        """Return the token whose features add most to the label: the strongest cue."""
+        by_token: dict[int, float] = {}
         weights = self.weights
         for name, token in found.items():
             weight = weights.get(name)
-            if weight is None:
-                continue
-            total += weight
-            if token is not None and weight > best:
-                best, strongest = weight, token
-        return _sigmoid(total), strongest
+            if weight is not None and token is not None:
+                by_token[token] = by_token.get(token, 0.0) + weight
+        return max(by_token, key=by_token.__getitem__) if by_token else None
 
 
 def _sigmoid(x: float) -> float:
@@ -194,72 +193,29 @@ def _sigmoid(x: float) -> float:
 
 
 class LearnedModel:
-    """One linear model per label, applied where the label applies.
-
-    The labels' weights are joined into one table, feature → a weight per label, so a message
-    costs one look-up per feature whatever the number of labels.
-    """
+    """One linear model per label, applied where the label applies."""
 
     def __init__(self, labels: dict[Label, LabelModel]) -> None:
         self.labels = labels
-        self._order = tuple(labels)
-        self._table = _joined([model.weights for model in labels.values()])
-        self._biases = tuple(model.bias for model in labels.values())
 
     def predict(self, scan: Scan, fired: Iterable[str]) -> list[tuple[Label, float, int]]:
         """Return (label, probability, token of the strongest cue) above each `maybe` score.
 
-        One pass sums the weights; only a label that comes out likely is looked at again for
-        the token of its strongest cue, and most messages have none.
+        Only a label that comes out likely is looked at again for the token of its strongest
+        cue, and most messages have none.
         """
-        wanted = [k for k, label in enumerate(self._order) if applies(label, scan)]
+        wanted = [(label, model) for label, model in self.labels.items() if applies(label, scan)]
         if not wanted:
             return []
         found = features(scan, fired)
-        # Every label's sum is kept, in the same order of features (so the same floats), and a
-        # feature's weights are added to all of them at once, in C: what a label that does not
-        # apply here sums is never read.
-        totals: Sequence[float] = self._biases
-        table = self._table
-        for name in found:
-            weights = table.get(name)
-            if weights is not None:
-                totals = list(map(operator.add, totals, weights))
         results = []
-        for k in wanted:
-            label = self._order[k]
-            probability = _sigmoid(totals[k])
-            if probability >= self.labels[label].maybe:
-                strongest = self._strongest(found, k)
+        for label, model in wanted:
+            probability = model.probability(found)
+            if probability >= model.maybe:
+                strongest = model.strongest(found)
                 if strongest is not None:
                     results.append((label, probability, strongest))
         return results
-
-    def _strongest(self, found: Features, k: int) -> int | None:
-        """Return the token whose features add most to label `k`: the strongest cue."""
-        by_token: dict[int, float] = {}
-        table = self._table
-        for name, token in found.items():
-            weights = table.get(name)
-            if weights is not None and token is not None:
-                by_token[token] = by_token.get(token, 0.0) + weights[k]
-        return max(by_token, key=by_token.__getitem__) if by_token else None
-
-
-def _joined(weights: list[dict[str, float]]) -> dict[str, list[float]]:
-    """Join the labels' weights into feature → a weight per label (0.0 where a label has none).
-
-    One pass over each label's own entries: a start-up cost of ~0.05 s where asking every
-    label for every feature name cost 0.15 s.
-    """
-    table: dict[str, list[float]] = {}
-    for k, label_weights in enumerate(weights):
-        for name, weight in label_weights.items():
-            row = table.get(name)
-            if row is None:
-                row = table[name] = [0.0] * len(weights)
-            row[k] = weight
-    return table
 
 
 def applies(label: Label, scan: Scan) -> bool:

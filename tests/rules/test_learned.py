@@ -32,12 +32,18 @@ def test_classes_of_the_vocabulary_are_features(checker: Checker) -> None:
 
 def test_a_score_never_overflows() -> None:
     model = LabelModel(bias=0.0, weights={"w:x": -50.0, "w:y": 50.0}, sure=0.9, maybe=0.5)
-    assert model.score({"w:x": None})[0] < 0.001
-    high, token = model.score({"w:y": 3})
-    assert high > 0.999
-    assert token == 3
+    assert model.probability({"w:x": None}) < 0.001
+    assert model.probability({"w:y": 3}) > 0.999
     huge = LabelModel(bias=-1e6, weights={}, sure=0.9, maybe=0.5)
-    assert huge.score({})[0] < 1e-300
+    assert huge.probability({}) < 1e-300
+
+
+def test_the_strongest_cue_is_the_token_whose_features_weigh_most() -> None:
+    weights = {"w:a": 1.0, "b:a+b": 1.5, "w:c": 2.0}
+    model = LabelModel(bias=0.0, weights=weights, sure=0.9, maybe=0.5)
+    assert model.strongest({"w:a": 0, "b:a+b": 1, "w:c": 2, "c:question": None}) == 2
+    assert model.strongest({"w:a": 0, "b:a+b": 0, "w:c": 2}) == 0  # 2.5 at token 0
+    assert model.strongest({"c:question": None}) is None
 
 
 def test_a_model_for_other_features_is_not_loaded(tmp_path: Path) -> None:
