@@ -211,7 +211,13 @@ class Checker:
         )
 
     def _holds(self, scan: Scan, rule: Rule, start: int, end: int) -> bool:
-        """Tell whether a hit passes its rule's conditions and guards."""
+        """Tell whether a hit passes its rule's conditions and guards.
+
+        A client's name is a name whatever its words say (a brand «Элементарно», a clinic
+        «Дуракова»): a hit inside it breaks no clause, except the leak rules that look for names.
+        """
+        if rule.label is not Label.CONFIDENTIALITY and _inside_client_name(scan, start, end):
+            return False
         if not _conditions_hold(scan, rule, start):
             return False
         guard = self._guards.get(rule.id)
@@ -298,6 +304,12 @@ _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
 def _spread(text: str, start: int, end: int) -> bool:
     """Tell whether a hit spans letters that separators keep apart: «f u c k», «х.у.й»."""
     return any(not c.isalnum() for c in text[start:end])
+
+
+def _inside_client_name(scan: Scan, start: int, end: int) -> bool:
+    """Tell whether [start, end) of the original text lies within a client's name."""
+    tokens = scan.tokens
+    return any(tokens[m.first].start <= start and end <= tokens[m.last].end for m in scan.mentions)
 
 
 def _token_at(scan: Scan, start: int) -> Token | None:

@@ -27,7 +27,7 @@ from rules.text import MASKS, skeleton
 from rules.vocabulary import Vocabulary
 
 _MASK_RUN = re.compile(r"[*#%$]+")
-_MAT_INITIALS = frozenset("хпбе")
+_MAT_INITIALS = frozenset("хпбеfs")  # мат's four roots; English «f***», «s***»
 _RUSSIAN_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 _ONE_MASK_MIN = 5
 _CYRILLIC_WORD = re.compile(r"[а-я]+\Z")
@@ -172,7 +172,8 @@ def _enough_letters(word: str) -> bool:
     """Tell whether a masked word shows enough of itself to be read.
 
     Two letters at least; or, by the writing convention for мат, one of the initials of its four
-    roots before a mask of two signs or more: «х**», «п***», «б**», «е**». «т**» is no word.
+    roots before a mask of two signs or more: «х**», «п***», «б**», «е**»; and English's «f***»
+    and «s***». «т**» is no word.
     """
     letters = sum(1 for ch in word if ch.isalpha())
     if letters >= 2:
@@ -244,11 +245,22 @@ def _masked_rule(roots: RootRules, word: str) -> Rule | None:
     """Find the rule of a word with masks: «б**ть», «*уй», and «**бля**» (masks around it)."""
     bare = word.strip(MASKS)
     if not _MASK_RUN.search(bare):
+        if _initial_and_masks(word):  # «х**», «f***»: the masks are the word, not markup
+            return roots.rule_for_masked(word)
         rule = roots.rule_for(bare)
         if rule is not None or bare == word or word[0] not in MASKS:
             return rule
         bare = word.rstrip(MASKS)  # «*уй»: a mask in front stands for a letter
     return roots.rule_for_masked(bare) or _one_letter_masked(roots, bare)
+
+
+def _initial_and_masks(word: str) -> bool:
+    """Tell whether a word is an initial of мат followed only by masks: «х**», «f***».
+
+    Masks after a whole word are Slack's markup («*Отчёт*»); after one initial they are the
+    rest of the word.
+    """
+    return len(word) >= 3 and word[0] in _MAT_INITIALS and not word[1:].strip(MASKS)
 
 
 def _one_letter_masked(roots: RootRules, word: str) -> Rule | None:

@@ -36,6 +36,23 @@ def test_a_client_named_like_an_animal_is_no_insult_but_the_animal_still_is(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("проверьте тексты для Элементарно на опечатки", set()),
+        ("это элементарно, разберётесь", {Label.CONDESCENSION}),
+        ("Стоматология Дуракова прислала правки", set()),
+        ("а у Элементарно бюджет 2 млн на квартал", {Label.CONFIDENTIALITY}),
+    ],
+)
+def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
+    text: str, expected: set[Label]
+) -> None:
+    clients = [Client("Элементарно"), Client("Стоматология Дуракова", ("Дуракова",))]
+    checker = build_checker([*clients, Client("Ромашка")], learned=False)
+    assert labels(checker, text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "rude"),
     [
         ("Признаюсь, в юридических тонкостях я полный дилетант", False),
