@@ -23,7 +23,7 @@ from rules.own import OwnRules, with_own
 from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
 from rules.senses import (
-    after_name,
+    after_name_or_greeting,
     is_first_name_or_unknown,
     is_name,
     said_of_person,
@@ -297,7 +297,7 @@ _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
     Condition.NOT_SELF: lambda scan, token: not said_of_self(scan, token),
     Condition.CAPITALISED: lambda scan, token: scan.original[token.start : token.end][:1].isupper(),
     Condition.PET_NAME: is_first_name_or_unknown,
-    Condition.AFTER_NAME: after_name,
+    Condition.AFTER_NAME_OR_GREETING: after_name_or_greeting,
 }
 
 
@@ -308,8 +308,9 @@ def _spread(text: str, start: int, end: int) -> bool:
 
 def _inside_client_name(scan: Scan, start: int, end: int) -> bool:
     """Tell whether [start, end) of the original text lies within a client's name."""
-    tokens = scan.tokens
-    return any(tokens[m.first].start <= start and end <= tokens[m.last].end for m in scan.mentions)
+    starts, ends = scan.name_spans
+    i = bisect.bisect_right(starts, start) - 1
+    return i >= 0 and end <= ends[i]
 
 
 def _token_at(scan: Scan, start: int) -> Token | None:

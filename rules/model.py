@@ -55,7 +55,8 @@ class Condition(StrEnum):
     UNMITIGATED = "unmitigated"  # the client did not ask for it, the writer takes no blame
     NOT_SELF = "not_self"  # not said by the writer of themselves («я полный дилетант»)
     CAPITALISED = "capitalised"  # written with a capital letter, as a name is («Юлечка»)
-    AFTER_NAME = "after_name"  # right after a capitalised name: «Priya love,», «Chloe dear»
+    # right after a capitalised name or an opening greeting: «Priya love,», «hiya love»
+    AFTER_NAME_OR_GREETING = "after_name_or_greeting"
     PET_NAME = "pet_name"  # a first name to the dictionary, or a word it does not know
 
 

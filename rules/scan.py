@@ -114,6 +114,22 @@ class Scan:
         return self.clients.mentions(self.tokens, self.original)
 
     @lazy
+    def name_spans(self) -> tuple[list[int], list[int]]:
+        """Where clients are named in the original text: the starts, and the end of each (by
+        start, overlaps merged), for a look-up by bisection."""
+        tokens = self.tokens
+        spans = sorted((tokens[m.first].start, tokens[m.last].end) for m in self.mentions)
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in spans:
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        return starts, ends
+
+    @lazy
     def other_clients(self) -> list[Mention]:
         """Clients named in a client chat that are not that chat's client.
 

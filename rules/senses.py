@@ -19,7 +19,7 @@ import re
 
 from rules.grammar import is_vocative
 from rules.scan import Scan
-from rules.text import Token
+from rules.text import Token, is_sentence_start
 
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn"})
 _GIVEN = frozenset({"Name", "Patr"})
@@ -101,15 +101,18 @@ def _beside_first_name(scan: Scan, token: Token) -> bool:
     return False
 
 
-def after_name(scan: Scan, token: Token) -> bool:
-    """Tell whether the word comes right after a capitalised name: «Priya love», «Chloe dear»."""
+def after_name_or_greeting(scan: Scan, token: Token) -> bool:
+    """Tell whether the word comes right after a capitalised name («Priya love», «Chloe dear»)
+    or after a greeting or thanks that opens the sentence («hiya love», «thanks dear»)."""
     if token.index == 0 or not scan.original[token.start].islower():
         return False  # «Big Love»: a capital makes the word part of the name
     before = scan.tokens[token.index - 1]
+    if scan.original[before.end : token.start].strip():
+        return False  # a comma between: not one address
+    if before.norm in scan.vocabulary.greetings:
+        return is_sentence_start(scan.normalized.text, before.nstart)
     written = scan.original[before.start : before.end]
-    if len(written) < 2 or not written[0].isupper() or written.isupper():
-        return False
-    return not scan.original[before.end : token.start].strip()  # no comma between: one address
+    return len(written) >= 2 and written[0].isupper() and not written.isupper()
 
 
 def is_first_name_or_unknown(scan: Scan, token: Token) -> bool:

@@ -26,6 +26,7 @@ _FIELDS = (
     "link_words",
     "first_person",
     "latin_names",
+    "greetings",
 )
 
 
@@ -47,6 +48,7 @@ class Vocabulary:
     link_words: frozenset[str]
     first_person: frozenset[str]
     latin_names: frozenset[str]
+    greetings: frozenset[str]
     # class name → every form of its lemmas, and each form → the classes it falls in
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
