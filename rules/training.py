@@ -10,6 +10,10 @@ finding nudges (`sure`) is chosen from out-of-fold predictions, as the lowest sc
 the model finds beyond the rules keeps `added_precision`, and at which it raises a false alarm on
 at most `false_alarm` of the clean messages (every false alarm is a wrong private nudge);
 `maybe` (what `/check` shows as «возможно») keeps `maybe_precision` of what it adds.
+
+The folds hold out whole writers (a line's writer is its corpus and the prefix of its id): lines
+of one writer share turns of phrase, so folds that split them score the model as if it had read
+the writer, and choose thresholds too low for the next writer, whom it has not.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class Example:
     context: CheckContext
     expect: frozenset[str]
     checker: Checker
+    writer: str = ""  # who wrote the line: the folds never split one writer's lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,7 @@ class _Row:
     features: dict[str, float]
     positive: bool
     by_rules: bool  # the rules alone find the label here
+    writer: str
 
 
 def train(
@@ -86,7 +92,7 @@ def _featurize(example: Example) -> dict[Label, _Row]:
     names = dict.fromkeys(features(scan, [rule.id for rule in fired]), 1.0)
     found = {rule.label for rule in fired}
     return {
-        label: _Row(names, label.value in example.expect, label in found)
+        label: _Row(names, label.value in example.expect, label in found, example.writer)
         for label in Label
         if applies(label, scan)
     }
@@ -102,12 +108,18 @@ class _Targets:
 def _train_label(rows: Sequence[_Row], targets: _Targets, c: float, seed: int) -> dict[str, Any]:
     from sklearn.feature_extraction import DictVectorizer  # noqa: PLC0415 - a build-time extra
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.model_selection import StratifiedKFold  # noqa: PLC0415
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold  # noqa: PLC0415
 
     positives = [row.positive for row in rows]
     scores = [0.0] * len(rows)
-    folds = StratifiedKFold(_FOLDS, shuffle=True, random_state=seed)
-    for fit, held in folds.split(rows, positives):
+    writers = [row.writer for row in rows]
+    if len(set(writers)) >= _FOLDS:
+        splits = StratifiedGroupKFold(_FOLDS, shuffle=True, random_state=seed).split(
+            rows, positives, writers
+        )
+    else:  # too few writers to hold whole ones out: fold the lines
+        splits = StratifiedKFold(_FOLDS, shuffle=True, random_state=seed).split(rows, positives)
+    for fit, held in splits:
         vectorizer = DictVectorizer()
         model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
         matrix = vectorizer.fit_transform([rows[i].features for i in fit])

@@ -130,7 +130,9 @@ def training_examples(checker: Checker, folder: Path) -> Iterator[Example]:
     checker = corpus_checker(checker, folder)
     for line in read_corpus(folder):
         if not line.ambiguous:
-            yield Example(line.text, CheckContext(line.chat, line.client), line.expect, checker)
+            context = CheckContext(line.chat, line.client)
+            writer = f"{folder.name}:{line.id.split('-')[0]}"  # an id opens with its writer's
+            yield Example(line.text, context, line.expect, checker, writer)
 
 
 def corpus_checker(checker: Checker, folder: Path) -> Checker:
