@@ -47,6 +47,7 @@ class ClientIndex:
 
     def __init__(self, clients: Iterable[Client], morph: Morph) -> None:
         self.clients = tuple(clients)
+        self.informal = frozenset(c.name for c in self.clients if c.informal)
         self._first: dict[str, list[_Alias]] = {}
         # (stem, client): «пчелк» for «Пчёлка», so that «пчёлкины маркетологи» names it
         self._derived: list[tuple[str, str]] = []

@@ -283,6 +283,8 @@ def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
             return False
         if condition is Condition.UNMITIGATED and scan.mitigated:
             return False
+        if condition is Condition.FORMAL_CLIENT and scan.context.client in scan.clients.informal:
+            return False
         if condition in _TOKEN_CONDITIONS:
             token = token or _token_at(scan, start)
             if token is None or not _TOKEN_CONDITIONS[condition](scan, token):

@@ -58,6 +58,7 @@ class Condition(StrEnum):
     # right after a capitalised name or an opening greeting: «Priya love,», «hiya love»
     AFTER_NAME_OR_GREETING = "after_name_or_greeting"
     PET_NAME = "pet_name"  # a first name to the dictionary, or a word it does not know
+    FORMAL_CLIENT = "formal_client"  # the chat's client has not asked to be addressed «на ты»
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ class Client:
 
     name: str
     aliases: tuple[str, ...] = ()
+    informal: bool = False  # the client asked to be addressed «на ты»
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,9 @@ class ClientConfig(BaseModel):
 
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
+    # The client asked to be addressed «на ты» (and by a short name): the «ты» rules leave its
+    # chats alone; careless or dismissive replies still count.
+    informal: bool = False
 
     @field_validator("name", "aliases")
     @classmethod
@@ -52,7 +55,7 @@ class ClientConfig(BaseModel):
 
     def to_client(self) -> Client:
         """Return the checker's view of this client."""
-        return Client(self.name, self.aliases)
+        return Client(self.name, self.aliases, self.informal)
 
 
 class _Strict(BaseModel):

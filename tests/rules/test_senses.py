@@ -53,6 +53,24 @@ def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
 
 
 @pytest.mark.parametrize(
+    ("client", "text", "familiar"),
+    [
+        ("Тёплый дом", "Кать, глянь макет, как тебе?", False),
+        ("Тёплый дом", "Катюш, отличная идея!", False),
+        ("Тёплый дом", "пофиг, какую обложку возьмёте", True),  # careless all the same
+        ("Норма", "Кать, глянь макет, как тебе?", True),
+        ("Норма", "Катюш, отличная идея!", True),
+    ],
+)
+def test_a_client_who_asked_for_ty_is_addressed_so_but_not_carelessly(
+    client: str, text: str, familiar: bool
+) -> None:
+    checker = build_checker([Client("Тёплый дом", informal=True), Client("Норма")], learned=False)
+    found = {f.label for f in checker.check(text, CheckContext(ChatKind.CLIENT, client))}
+    assert (Label.FAMILIARITY in found) is familiar
+
+
+@pytest.mark.parametrize(
     ("text", "rude"),
     [
         ("Признаюсь, в юридических тонкостях я полный дилетант", False),

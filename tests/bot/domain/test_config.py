@@ -19,6 +19,18 @@ def test_a_registry_with_only_clients_is_valid() -> None:
     assert config.registry()[1].aliases == ("ГК «Лисичкин»", "Lisichkin")
 
 
+def test_a_client_who_asked_for_ty_is_informal_to_the_checker(tmp_path: Path) -> None:
+    path = tmp_path / "agency.toml"
+    path.write_text(
+        '[[clients]]\nname = "Тёплый дом"\ninformal = true\n[[clients]]\nname = "Норма"\n',
+        encoding="utf-8",
+    )
+    assert [c.informal for c in load_config(path).registry()] == [True, False]
+    path.write_text('[[clients]]\nname = "Норма"\ninformal = "да"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"agency\.toml:3: clients\.0\.informal"):
+        load_config(path)
+
+
 def test_an_error_names_the_line_of_the_broken_client(tmp_path: Path) -> None:
     path = tmp_path / "agency.toml"
     path.write_text(
