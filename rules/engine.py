@@ -13,7 +13,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rules.clients import ClientIndex
-from rules.grammar import compile_caps, compile_grammar, is_vocative, match_caps, match_grammar
+from rules.grammar import (
+    compile_caps,
+    compile_grammar,
+    is_address,
+    is_vocative,
+    match_caps,
+    match_grammar,
+)
 from rules.learned import LearnedModel, load_model
 from rules.loader import RuleSet, alternation, data_dir, load_ruleset
 from rules.mention import compile_mentions, match_mentions
@@ -294,6 +301,7 @@ def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
 
 _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
     Condition.VOCATIVE: is_vocative,
+    Condition.ADDRESS: is_address,
     Condition.NOT_NAME: lambda scan, token: not is_name(scan, token),
     Condition.OF_PERSON: said_of_person,
     Condition.NOT_SELF: lambda scan, token: not said_of_self(scan, token),

@@ -65,6 +65,14 @@ _DETERMINERS = frozenset(
     | {"pretty"}
 )
 _POSSESSIVES = frozenset({"мой", "моя", "мое", "мои", "my"})
+# English "you" opening a clause said to the client: an address word right before it is one
+# («hun you're overthinking it», «haha mate you're killing me»). Plain "you" counts only before a
+# verb of the clause, so that «Honey you bought…» stays a relative clause about honey.
+_YOU_ALONE = frozenset({"youre", "u"})
+_YOU_THEN = frozenset(
+    {"re", "ve", "ll", "d", "are", "can", "could", "should", "need", "have", "know", "want"}
+    | {"look", "sound", "mean", "think", "don", "didn", "got", "always", "just", "never"}
+)
 _EMOJI = "So"  # an emoji after an address closes it as a comma would: «спасибо, зай 😘»
 
 # Shouting: at least this many words in capitals, this many capital letters in them, this share
@@ -306,6 +314,37 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     return opener.norm in scan.vocabulary.address_openers and (
         is_sentence_start(text, opener.nstart) or prev_char(text, opener.nstart) in ","
     )
+
+
+def is_address(scan: Scan, token: Token) -> bool:
+    """Tell whether a word is an address: set off as one (`is_vocative`), or, in English, opening
+    a clause said to "you" with nothing between («hun you're overthinking it»)."""
+    if is_vocative(scan, token):
+        return True
+    return _you_follows(scan, token) and _opens_english_address(scan, token)
+
+
+def _you_follows(scan: Scan, token: Token) -> bool:
+    """Tell whether a clause said to "you" follows the word: «you're …», «you always …», «u …»."""
+    tokens, i = scan.tokens, token.index
+    if i + 1 >= len(tokens):
+        return False
+    if tokens[i + 1].norm in _YOU_ALONE:
+        return True
+    return tokens[i + 1].norm == "you" and i + 2 < len(tokens) and tokens[i + 2].norm in _YOU_THEN
+
+
+def _opens_english_address(scan: Scan, token: Token) -> bool:
+    """Tell whether a Latin word opens its sentence, alone or after an opener («haha mate»)."""
+    if not _LATIN_WORD.match(token.norm):
+        return False
+    text = scan.normalized.text
+    if is_sentence_start(text, token.nstart):
+        return True
+    if token.index == 0:
+        return False
+    opener = scan.tokens[token.index - 1]
+    return opener.norm in scan.vocabulary.address_openers and is_sentence_start(text, opener.nstart)
 
 
 def compile_caps(rules: list[Rule], morph: Morph, vocabulary: Vocabulary) -> tuple[Rule, ...]:

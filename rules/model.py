@@ -50,6 +50,7 @@ class Condition(StrEnum):
     ABOUT_CLIENT = "about_client"  # in internal chats: the message speaks of a client
     SELF_REFERENCE = "self_reference"  # the agency speaks of itself (мы, у нас, our)
     VOCATIVE = "vocative"  # the word is set off as an address («зай, …»)
+    ADDRESS = "address"  # vocative, or in English opening a clause said to "you": «hun you're…»
     NOT_NAME = "not_name"  # the word is not a proper name («Баранов», «Хренов», «Ебралидзе»)
     OF_PERSON = "of_person"  # said of a person («эти бараны»), not of an animal or a thing
     UNMITIGATED = "unmitigated"  # the client did not ask for it, the writer takes no blame
