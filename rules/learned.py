@@ -32,10 +32,16 @@ from rules.scan import Scan
 from rules.text import Token
 
 # Bump when the features change: a model trained on other features must not be loaded.
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 _CYRILLIC = re.compile(r"[а-я]")
 _LATIN = re.compile(r"[a-z]")
 _DIGIT = re.compile(r"\d")
+# Signs of mockery that no word carries: laughing or eye-rolling emoji, and the client's own
+# words held up in quotes («опять «хочу как у Apple» 😂»). Each counts with the kind of chat too:
+# a laugh among colleagues about a client is not a laugh with the client.
+_LAUGH = re.compile("[\U0001f602\U0001f923\U0001f639\U0001f606\U0001f605]")  # 😂🤣😹😆😅
+_ROLL = re.compile("[\U0001f644\U0001f643\U0001f926\U0001f921\U0001f480\U0001f971\U0001f937]")
+_QUOTE = re.compile('«[^»]{2,}»|"[^"]{2,}"|\u201c[^\u201d]{2,}\u201d')
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr"})
 # Tokens that say nothing on their own and would only add noise to the pairs.
 _NUMBER, _CLIENT, _NAME = "w:<num>", "w:<client>", "w:<name>"
@@ -157,6 +163,10 @@ def _cues(scan: Scan) -> list[str]:
         cues.append("exclamation")
     if _DIGIT.search(text):
         cues.append("number")
+    chat = scan.context.chat
+    for cue, sign in (("laugh", _LAUGH), ("roll", _ROLL), ("quote", _QUOTE)):
+        if sign.search(text):
+            cues += [cue, f"{cue}+{chat}"]
     return cues
 
 

@@ -30,6 +30,17 @@ def test_classes_of_the_vocabulary_are_features(checker: Checker) -> None:
     assert {"k:agency_self", "k:trouble", "kk:agency_self+trouble"} <= names
 
 
+def test_signs_of_mockery_are_cues_with_their_kind_of_chat(checker: Checker) -> None:
+    scan, _ = checker.scan_with_rules(
+        "Ромашка опять «хочу как у Apple» 😂", CheckContext(ChatKind.INTERNAL)
+    )
+    names = set(features(scan))
+    assert {"c:laugh", "c:laugh+internal", "c:quote", "c:quote+internal"} <= names
+    assert "c:roll" not in names
+    plain, _ = checker.scan_with_rules("Ромашка прислала правки", CheckContext(ChatKind.INTERNAL))
+    assert not {"c:laugh", "c:quote"} & set(features(plain))
+
+
 def test_a_score_never_overflows() -> None:
     model = LabelModel(bias=0.0, weights={"w:x": -50.0, "w:y": 50.0}, sure=0.9, maybe=0.5)
     assert model.probability({"w:x": None}) < 0.001
