@@ -26,7 +26,7 @@ from rules.loader import alternation
 from rules.model import Rule
 from rules.morph import Morph
 from rules.scan import Hit, Scan
-from rules.text import Token, is_sentence_start, next_char, prev_char
+from rules.text import LATIN_WORD, Token, is_sentence_start, next_char, prev_char
 from rules.vocabulary import Vocabulary
 
 # Endings a «ты»-form can have («скинешь», «подскажи», «открой», «брось», «займись»), and the
@@ -58,7 +58,6 @@ AMBIGUOUS_MIN_SHARE = 0.2
 RIVAL_MIN_SHARE = 0.3
 _AFTER_ADDRESS = frozenset(",!?.…)—–-:")
 _BEFORE_ADDRESS = frozenset(",(")
-_LATIN_WORD = re.compile(r"[a-z]+\Z")
 _DETERMINERS = frozenset(
     {"a", "an", "the", "this", "that", "these", "those", "your", "his", "her", "their", "our"}
     | {"its", "is", "are", "was", "were", "be", "looks", "look", "so", "very", "really", "too"}
@@ -302,7 +301,7 @@ def is_vocative(scan: Scan, token: Token) -> bool:
         return False
     if is_sentence_start(text, token.nstart) or prev_char(text, token.nstart) in _BEFORE_ADDRESS:
         return True
-    if _LATIN_WORD.match(token.norm):
+    if LATIN_WORD.match(token.norm):
         # English closes a clause with its address («no worries mate», «relax buddy,»), unless
         # an article, a possessive or a link verb makes the word a thing spoken of («a very
         # loud ass», «your label is gorgeous»).
@@ -336,7 +335,7 @@ def _you_follows(scan: Scan, token: Token) -> bool:
 
 def _opens_english_address(scan: Scan, token: Token) -> bool:
     """Tell whether a Latin word opens its sentence, alone or after an opener («haha mate»)."""
-    if not _LATIN_WORD.match(token.norm):
+    if not LATIN_WORD.match(token.norm):
         return False
     text = scan.normalized.text
     if is_sentence_start(text, token.nstart):

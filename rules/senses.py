@@ -19,7 +19,7 @@ import re
 
 from rules.grammar import is_vocative
 from rules.scan import Scan
-from rules.text import Token, is_sentence_start
+from rules.text import LATIN_WORD, Token, is_sentence_start
 
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn"})
 _GIVEN = frozenset({"Name", "Patr"})
@@ -30,7 +30,6 @@ _SURNAME = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[.!?…()\n;:]")
 _CYRILLIC = re.compile(r"[а-я]")
-_LATIN_WORD = re.compile(r"[a-z]+\Z")
 _DETERMINERS = frozenset({"a", "an", "the", "what", "big", "little"})
 _PREDICATE_CASES = frozenset({"nomn", "ablt", "voct"})
 _ADJECTIVE = frozenset({"ADJF", "PRTF"})
@@ -54,7 +53,7 @@ def is_name(scan: Scan, token: Token) -> bool:
     written = scan.original[token.start : token.end]
     if not written[:1].isupper() or written.isupper():
         return False
-    if _LATIN_WORD.match(token.norm):
+    if LATIN_WORD.match(token.norm):
         return token.norm in scan.vocabulary.latin_names and not _after_determiner(scan, token)
     surname_shape = _SURNAME.search(token.norm) is not None
     if _has_name_reading(scan, token, surname_shape):

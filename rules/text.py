@@ -46,6 +46,7 @@ LATIN_LOOKALIKES = str.maketrans(
 _HAS_CYRILLIC = re.compile(r"[а-я]")
 _HAS_LOOKALIKE = re.compile(r"[a-z0-9@ії]")
 _LATIN_LETTER = re.compile(r"[a-z]")
+LATIN_WORD = re.compile(r"[a-z]+\Z")  # a normalised word of Latin letters only: English
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HAS_DIGIT = re.compile(r"\d")
 _CODE = re.compile(r"\d+[^\W\d_]|(?=[^\W_]*\d)[A-ZА-ЯЁ\d]{2,8}")
