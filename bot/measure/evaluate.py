@@ -131,7 +131,7 @@ def training_examples(checker: Checker, folder: Path) -> Iterator[Example]:
     for line in read_corpus(folder):
         if not line.ambiguous:
             context = CheckContext(line.chat, line.client)
-            writer = f"{folder.name}:{line.id.split('-')[0]}"  # an id opens with its writer's
+            writer = f"{folder.name}:{line.id.split('-')[0]}"  # ids open with the writer's prefix
             yield Example(line.text, context, line.expect, checker, writer)
 
 

@@ -45,11 +45,11 @@ def test_a_client_named_like_an_animal_is_no_insult_but_the_animal_still_is(
     ],
 )
 def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
-    text: str, expected: set[Label]
+    checker: Checker, text: str, expected: set[Label]
 ) -> None:
     clients = [Client("Элементарно"), Client("Стоматология Дуракова", ("Дуракова",))]
-    checker = build_checker([*clients, Client("Ромашка")], learned=False)
-    assert labels(checker, text) == expected
+    named = checker.with_clients([*clients, Client("Ромашка")])
+    assert labels(named, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -63,10 +63,10 @@ def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
     ],
 )
 def test_a_client_who_asked_for_ty_is_addressed_so_but_not_carelessly(
-    client: str, text: str, familiar: bool
+    checker: Checker, client: str, text: str, familiar: bool
 ) -> None:
-    checker = build_checker([Client("Тёплый дом", informal=True), Client("Норма")], learned=False)
-    found = {f.label for f in checker.check(text, CheckContext(ChatKind.CLIENT, client))}
+    registry = checker.with_clients([Client("Тёплый дом", informal=True), Client("Норма")])
+    found = {f.label for f in registry.check(text, CheckContext(ChatKind.CLIENT, client))}
     assert (Label.FAMILIARITY in found) is familiar
 
 
