@@ -291,8 +291,11 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     """
     text = scan.normalized.text
     end = token.nend
-    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha():
-        return False  # a compound names a thing: «Шеф-архитектор», «Зайка-пищалка»
+    compound = text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()
+    # A compound names a thing («Шеф-архитектор», «Зайка-пищалка»); a word in an oblique case is
+    # one of a list set off by commas («со свиньями, котами, обезьянами»).
+    if compound or _in_oblique_case(scan, token):
+        return False
     following = scan.tokens[token.index + 1] if token.index + 1 < len(scan.tokens) else None
     if following is not None and following.norm in _POSSESSIVES and next_char(text, end) != ",":
         end = following.nend
@@ -313,6 +316,20 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     return opener.norm in scan.vocabulary.address_openers and (
         is_sentence_start(text, opener.nstart) or prev_char(text, opener.nstart) in ","
     )
+
+
+# Cases no address is ever in. The genitive plural is not among them: it is also the form of the
+# new vocative («Танюш», «Маш», «норм» is a genitive too).
+_NEVER_ADDRESS_CASES = frozenset({"datv", "ablt", "loct", "loc2"})
+
+
+def _in_oblique_case(scan: Scan, token: Token) -> bool:
+    """Tell whether every reading of a Russian word is in a case no address is in: «котами»,
+    «ослу», «о баранах» are spoken of, never spoken to."""
+    if not _CYRILLIC_WORD.match(token.norm):
+        return False
+    readings = scan.morph.parse(token.norm)
+    return bool(readings) and all(_NEVER_ADDRESS_CASES & tags for _, tags, _ in readings)
 
 
 def is_address(scan: Scan, token: Token) -> bool:

@@ -202,7 +202,11 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
         if pointer or word in vocabulary.person_nouns or named:
             if agreeing and _agree(scan, earlier, token):
                 return True
-            return linked and _nominative(scan, earlier) and _may_be_predicate(scan, token)
+            return (
+                linked
+                and _nominative(scan, earlier)
+                and _predicate_of_subject(scan, token, linked_by_verb=link_seen)
+            )
         link_seen = link_seen or word in vocabulary.link_words
         linked = linked or link_seen
         agreeing = agreeing and (word in vocabulary.particles or _adjective(scan, earlier))
@@ -253,6 +257,33 @@ def _nominative(scan: Scan, token: Token) -> bool:
     if not _CYRILLIC.search(token.norm):
         return True
     return any("nomn" in tags for _, tags, _ in scan.morph.parse(token.norm))
+
+
+def _predicate_of_subject(scan: Scan, token: Token, *, linked_by_verb: bool) -> bool:
+    """Tell whether a word far from its subject may be its predicate: in the nominative («вы
+    там все олени»), or in the instrumental after a link verb («это надо быть дятлом»). Without
+    one the instrumental is a complement («мы работаем со свиньями и ослом»), and after a
+    preposition the word is no predicate at all («на упаковке с курицей», «для сельской
+    скотины»)."""
+    if not _CYRILLIC.search(token.norm):
+        return True
+    if _after_preposition(scan, token):
+        return False
+    cases = {"nomn", "voct", "ablt"} if linked_by_verb else {"nomn", "voct"}
+    return any(
+        cases & tags and not _NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)
+    )
+
+
+def _after_preposition(scan: Scan, token: Token) -> bool:
+    """Tell whether a preposition governs the word, with only adjectives between."""
+    for earlier in reversed(scan.tokens[max(0, token.index - _LOOK_BACK) : token.index]):
+        readings = scan.morph.parse(earlier.norm)
+        if readings and "PREP" in readings[0][1]:
+            return True
+        if not _adjective(scan, earlier):
+            return False
+    return False
 
 
 def _may_be_predicate(scan: Scan, token: Token) -> bool:

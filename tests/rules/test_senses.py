@@ -108,6 +108,23 @@ def test_english_needs_a_link_verb_or_an_order(checker: Checker, text: str, rude
 @pytest.mark.parametrize(
     ("text", "rude"),
     [
+        ("мы в декабре работаем со свиньями, котами, обезьянами и ослом", False),
+        ("Юля просит на упаковке с курицей сделать курицу крупнее", False),
+        ("она хочет линейку для сельской скотины к весне", False),
+        ("вы там все олени?", True),
+        ("они оказались баранами, каких поискать", True),
+        ("вы, бараны, опять всё перепутали", True),
+    ],
+)
+def test_an_animal_in_a_list_or_after_a_preposition_is_spoken_of_not_to(
+    checker: Checker, text: str, rude: bool
+) -> None:
+    assert (Label.RUDENESS in labels(checker, text, ChatKind.INTERNAL)) is rude
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
         ("хамелеон на маскоте? нет, у них свинья, не путай", False),
         ("Лен, ты свинью на иконке видела?", False),
         ("Марина, это уже шестая итерация коровы — давайте зафиксируем правки", False),
