@@ -290,7 +290,7 @@ def _conditions_hold(scan: Scan, rule: Rule, start: int) -> bool:
             return False
         if condition is Condition.UNMITIGATED and scan.mitigated:
             return False
-        if condition is Condition.FORMAL_CLIENT and scan.context.client in scan.clients.informal:
+        if condition is Condition.FORMAL_CLIENT and scan.informal_agreed:
             return False
         if condition in _TOKEN_CONDITIONS:
             token = token or _token_at(scan, start)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 # (rule, start, end in the original text, a better wording for this very match or None)
 Hit = tuple[Rule, int, int, str | None]
 _REPEATS = re.compile(r"(.)\1")
+# The message itself says that «ты» was agreed on: «как договорились — на «ты»», «перейдём на ты».
+_ON_TY = re.compile(r"\bна\s*[«\"“']?\s*ты\b")
 
 
 _T = TypeVar("_T")
@@ -159,6 +161,14 @@ class Scan:
         takes the blame: «вы просили краткий ликбез», «я неудачно сформулировал», «our fault»."""
         pattern = self.vocabulary.mitigators
         return pattern is not None and pattern.search(self.normalized.text) is not None
+
+    @lazy
+    def informal_agreed(self) -> bool:
+        """Tell whether «ты» is addressed by agreement: the chat's client asked for it
+        (`informal` in the registry), or the message says so («как договаривались, на «ты»»)."""
+        if self.context.client in self.clients.informal:
+            return True
+        return _ON_TY.search(self.normalized.text) is not None
 
     @lazy
     def addressed(self) -> bool:

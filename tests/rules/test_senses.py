@@ -60,6 +60,8 @@ def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
         ("Тёплый дом", "пофиг, какую обложку возьмёте", True),  # careless all the same
         ("Норма", "Кать, глянь макет, как тебе?", True),
         ("Норма", "Катюш, отличная идея!", True),
+        ("Норма", "Николай, как договорились, на «ты»: глянь ролик", False),  # agreed on
+        ("Норма", "Николай, глянь ролик, на тебя вся надежда", True),
     ],
 )
 def test_a_client_who_asked_for_ty_is_addressed_so_but_not_carelessly(
