@@ -138,8 +138,10 @@ def said_of_self(scan: Scan, token: Token) -> bool:
     adjectives and link verbs between. Only the plain words of incompetence carry the condition
     (rudeness.toml): «я лох», «я дебил» are coarse whoever they are said of.
     """
-    if is_vocative(scan, token):
-        return False  # «не пиши мне, старый идиот»: an address, not a confession
+    if is_vocative(scan, token) or not _may_be_predicate(scan, token):
+        # «не пиши мне, старый идиот» is an address, not a confession; and «я лично морду набью»
+        # says the word of no one: only a predicate («я тормоз», «я был дураком») is a confession
+        return False
     tokens = scan.tokens
     vocabulary = scan.vocabulary
     text = scan.normalized.text
@@ -150,8 +152,8 @@ def said_of_self(scan: Scan, token: Token) -> bool:
         word = earlier.norm
         if word in vocabulary.first_person:
             return _nominative(scan, earlier)  # «я дилетант», not «мне этот дилетант»
-        if word in vocabulary.particles or word in vocabulary.link_words:
-            later = earlier
+        if word in vocabulary.particles or word in vocabulary.link_words or _adverb(scan, earlier):
+            later = earlier  # «я сегодня тормоз», «я вообще овощ»
             continue
         if _pronoun(scan, earlier) or not _adjective(scan, earlier):
             return False  # another pointer («ты», «этого дурака») or a word of another role
@@ -212,6 +214,11 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
         agreeing = agreeing and (word in vocabulary.particles or _adjective(scan, earlier))
         later = earlier
     return False
+
+
+def _adverb(scan: Scan, token: Token) -> bool:
+    readings = scan.morph.parse(token.norm)
+    return bool(readings) and "ADVB" in readings[0][1]
 
 
 def _adjective(scan: Scan, token: Token) -> bool:

@@ -98,10 +98,15 @@ _REPLACEMENT = "\ufffd"
 _MARKUP = re.compile(
     r"<(?P<target>(?:[@#!]|[a-z][a-z0-9+.-]{0,30}:)[^<>|\s]*)(?:\|(?P<label>[^<>]*))?>"
     r"|```.*?```|`[^`\n]+`"
-    r"|(?:https?://|ftp://|www\.)[^\s<>«»\"]+",
+    r"|(?:https?://|ftp://|www\.)[^\s<>«»\"]+"
+    # the path of a bare domain: «otzovik.ru/review/kurery-mudaki»; the domain itself stays, as
+    # it may name a client («vilka.app»); only a top-level domain in use makes one («fuck.off/»)
+    r"|(?<![\w.@-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*"
+    r"\.(?i:ru|su|com|net|org|io|info|biz|me|app|dev|co|uk|de|ua|by|kz|example|online|site|pro)"
+    r"(?P<path>/[^\s<>«»\"]*)",
     re.DOTALL,
 )
-_MARKUP_HINTS = ("://", "www.", "`", "<")
+_MARKUP_HINTS = ("://", "www.", "`", "<", ".")
 _URL_TAIL = ".,!?;:)"
 _ADDRESS_LOCAL = re.compile(r"[a-z0-9._%+-]{1,64}\Z")
 _ADDRESS_DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}")
@@ -126,6 +131,10 @@ def _blank(match: re.Match[str]) -> str:
         start, end = match.span()
         inner_start, inner_end = match.span("label")
         return " " * (inner_start - start) + label + " " * (end - inner_end)
+    if match.group("path") is not None:
+        path = match.group("path").rstrip(_URL_TAIL)
+        kept = match.start("path") - match.start()
+        return found[:kept] + _spaces(path) + found[kept + len(path) :]
     if found[0] not in "<`":  # a bare link: the sentence's own punctuation after it stays
         link = found.rstrip(_URL_TAIL)
         return _spaces(link) + found[len(link) :]

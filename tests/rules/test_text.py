@@ -151,6 +151,8 @@ def test_ordinary_signs_make_no_candidate(text: str) -> None:
         ("пишите на pizdec@mail.ru, да", "пишите на               , да"),
         ("код `fuck()` тут", "код          тут"),
         ("н@хуй это", "н@хуй это"),  # no address: a disguise
+        ("отзыв: otzovik.ru/review/mudaki-2026.", "отзыв: otzovik.ru" + " " * 19 + "."),
+        ("fuck.off/now", "fuck.off/now"),  # no top-level domain in use: words
     ],
 )
 def test_markup_is_blanked_in_place(text: str, kept: str) -> None:
@@ -159,7 +161,16 @@ def test_markup_is_blanked_in_place(text: str, kept: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["a" * 200_000 + "@", "www." * 50_000, "<a" * 100_000, "```" + "a" * 200_000]
+    "text",
+    [
+        "a" * 200_000 + "@",
+        "www." * 50_000,
+        "<a" * 100_000,
+        "```" + "a" * 200_000,
+        "a." * 100_000,
+        "a.ru" * 50_000,
+        "x.ru/" + "a/" * 100_000,
+    ],
 )
 def test_markup_blanking_is_linear(text: str) -> None:
     assert len(blank_markup(text)) == len(text)
