@@ -299,7 +299,10 @@ def _run_train(args: argparse.Namespace) -> int:
 
     checker = build_checker(learned=False)
     examples = [
-        example for folder in args.corpora for example in training_examples(checker, folder)
+        # sorted: the same folders give the same weights whatever order the shell lists them in
+        example
+        for folder in sorted(args.corpora)
+        for example in training_examples(checker, folder)
     ]
     model = train(examples, seed=args.seed)
     out = args.out or data_dir() / "model.json"
