@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 # (rule, start, end in the original text, a better wording for this very match or None)
 Hit = tuple[Rule, int, int, str | None]
 _REPEATS = re.compile(r"(.)\1")
-# The message itself says that «ты» was agreed on: «как договорились — на «ты»», «перейдём на ты».
-_ON_TY = re.compile(r"\bна\s*[«\"“']?\s*ты\b")
+# The message itself says that «ты» was agreed on, or asked for: «как договорились — на «ты»»,
+# «вы сами просили «пиши мне на ты»». A proposal («давай на ты?») is the writer's own «ты».
+_ON_TY = re.compile(
+    r"\b(?:договорил|договаривал|просил|попросил|перешл)\w*\W+(?:\w+\W+){0,5}на\s*[«\"“']?\s*ты\b"
+)
 
 
 _T = TypeVar("_T")

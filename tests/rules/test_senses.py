@@ -62,6 +62,7 @@ def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
         ("Норма", "Катюш, отличная идея!", True),
         ("Норма", "Николай, как договорились, на «ты»: глянь ролик", False),  # agreed on
         ("Норма", "Николай, глянь ролик, на тебя вся надежда", True),
+        ("Норма", "Слушай, давай на ты, так проще", True),  # a proposal is the writer's own «ты»
     ],
 )
 def test_a_client_who_asked_for_ty_is_addressed_so_but_not_carelessly(
