@@ -292,9 +292,9 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     text = scan.normalized.text
     end = token.nend
     compound = text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()
-    # A compound names a thing («Шеф-архитектор», «Зайка-пищалка»); a word in an oblique case is
-    # one of a list set off by commas («со свиньями, котами, обезьянами»).
-    if compound or _in_oblique_case(scan, token):
+    # A compound names a thing («Шеф-архитектор», «Зайка-пищалка»); a word in an oblique case, or
+    # one before a list of things, opens a list («со свиньями, котами», «Солнце, море и пляж»).
+    if compound or _in_oblique_case(scan, token) or _opens_list_of_things(scan, token):
         return False
     following = scan.tokens[token.index + 1] if token.index + 1 < len(scan.tokens) else None
     if following is not None and following.norm in _POSSESSIVES and next_char(text, end) != ",":
@@ -315,6 +315,36 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     opener = scan.tokens[token.index - 1]
     return opener.norm in scan.vocabulary.address_openers and (
         is_sentence_start(text, opener.nstart) or prev_char(text, opener.nstart) in ","
+    )
+
+
+def _opens_list_of_things(scan: Scan, token: Token) -> bool:
+    """Tell whether a comma after the word opens a list of things: the next word is a thing in
+    the nominative, and «и» or another comma follows it («Пирожок, булочка и пончик — в меню»).
+    A list of people («козлы, идиоты и уроды») is still said to someone."""
+    tokens, text = scan.tokens, scan.normalized.text
+    i = token.index
+    if i + 2 >= len(tokens) or next_char(text, token.nend) != ",":
+        return False
+    thing, then = tokens[i + 1], tokens[i + 2]
+    # Both must be things: «Юлечка, счёт и акт в одном файле» is said to Юлечка.
+    if not (_is_thing_named(scan, token.norm) and _is_thing_named(scan, thing.norm)):
+        return False
+    return then.norm == "и" or next_char(text, thing.nend) == ","
+
+
+def _is_thing_named(scan: Scan, word: str) -> bool:
+    """Tell whether `word` can name a thing in the nominative. The inanimate accusative is spelt
+    the same («море» is read first as the locative); an interjection («блин») is not a thing, nor
+    a word pymorphy only guesses (a pet name: «Юлечка»)."""
+    if not scan.morph.is_known(word):
+        return False
+    readings = scan.morph.parse(word)
+    if any("INTJ" in grammemes or "PRCL" in grammemes for _, grammemes, _ in readings):
+        return False
+    return any(
+        {"NOUN", "inan"} <= grammemes and not grammemes.isdisjoint({"nomn", "accs"})
+        for _, grammemes, _ in readings
     )
 
 

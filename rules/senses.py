@@ -288,8 +288,8 @@ def _after_preposition(scan: Scan, token: Token) -> bool:
         readings = scan.morph.parse(earlier.norm)
         if readings and "PREP" in readings[0][1]:
             return True
-        if not _adjective(scan, earlier):
-            return False
+        if _pronoun(scan, earlier) or not _adjective(scan, earlier):
+            return False  # «при всех бараны»: the preposition governs the pronoun, not the word
     return False
 
 

@@ -102,7 +102,8 @@ _MARKUP = re.compile(
     # the path of a bare domain: «otzovik.ru/review/kurery-mudaki»; the domain itself stays, as
     # it may name a client («vilka.app»); only a top-level domain in use makes one («fuck.off/»)
     r"|(?<![\w.@-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*"
-    r"\.(?i:ru|su|com|net|org|io|info|biz|me|app|dev|co|uk|de|ua|by|kz|example|online|site|pro)"
+    r"\.(?i:ru|su|com|net|org|io|info|biz|me|app|dev|co|uk|de|ua|by|kz|example|online|site|pro"
+    r"|ly|gl|tv|to|cc|ai|xyz|store|shop)(?::\d{1,5})?"
     r"(?P<path>/[^\s<>«»\"]*)",
     re.DOTALL,
 )

@@ -63,6 +63,7 @@ def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
         ("Норма", "Николай, как договорились, на «ты»: глянь ролик", False),  # agreed on
         ("Норма", "Николай, глянь ролик, на тебя вся надежда", True),
         ("Норма", "Слушай, давай на ты, так проще", True),  # a proposal is the writer's own «ты»
+        ("Норма", "Николай, мы не договаривались на «ты», глянь ролик", True),
     ],
 )
 def test_a_client_who_asked_for_ty_is_addressed_so_but_not_carelessly(
@@ -117,6 +118,7 @@ def test_english_needs_a_link_verb_or_an_order(checker: Checker, text: str, rude
         ("вы там все олени?", True),
         ("они оказались баранами, каких поискать", True),
         ("вы, бараны, опять всё перепутали", True),
+        ("они при всех бараны, каких поискать", True),  # «при» governs «всех», not «бараны»
     ],
 )
 def test_an_animal_in_a_list_or_after_a_preposition_is_spoken_of_not_to(
@@ -169,6 +171,37 @@ def test_an_english_name_or_a_dog_is_no_swearing(checker: Checker, text: str, ru
     ],
 )
 def test_a_name_or_a_trade_is_a_person_the_animal_is_said_of(
+    checker: Checker, text: str, rude: bool
+) -> None:
+    assert (Label.RUDENESS in labels(checker, text, ChatKind.INTERNAL)) is rude
+
+
+@pytest.mark.parametrize(
+    ("text", "condescending"),
+    [
+        ("Как я уже писал, бюджет согласован, дублирую письмо, чтобы было под рукой", False),
+        ("As I mentioned, the cap is $5k — here's the breakdown so it's all in one place", False),
+        ("Простите, что объясняю так подробно — хочу, чтобы у вас был полный контекст", False),
+        ("Как я уже писал, бюджет согласован", True),
+        ("As I mentioned, the cap is $5k", True),
+    ],
+)
+def test_restating_for_the_client_s_convenience_takes_the_sting_out(
+    checker: Checker, text: str, condescending: bool
+) -> None:
+    assert (Label.CONDESCENSION in labels(checker, text)) is condescending
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("я сегодня тормоз, третий раз открываю не тот файл", False),
+        ("ugh, I'm the muppet who scheduled two calls at 3pm", False),
+        ("Вашему Олегу я лично морду набью за такие письма", True),  # no confession: a threat
+        ("ты сегодня тормоз", True),
+    ],
+)
+def test_an_animal_or_a_thing_said_of_oneself_insults_no_one(
     checker: Checker, text: str, rude: bool
 ) -> None:
     assert (Label.RUDENESS in labels(checker, text, ChatKind.INTERNAL)) is rude
