@@ -6,6 +6,11 @@ Several clients are named with ordinary words («Калина», «Улыбка�
 domain alias («polka.ru»), a Latin alias and a name no dictionary knows («нордпэй») count in any
 case. «на полке», «до первых морозов» are ordinary words.
 
+A client named like a surname («Хренов», «Козлов») inflects like one: «у Хренова», «с Хреновыми»,
+whatever the dictionary makes of the word (it reads «хренов» as an adjective and gives no other
+form). Written so in the registry, in lower case («хренов»), it counts in lower case too: the
+admin says that is how staff write it, and «хреновы довольны» names the client, not a quality.
+
 Staff also name a client by a word made from its name, in lower case: «пчёлкины маркетологи»,
 «громовские», «пломбирщики», «медвежата» (from «Медвежонок»). Such a word is the name's stem and
 a suffix of belonging or of people («-ин», «-ск», «-щик», «-ец», «-ят»); with a capital it is more
@@ -67,6 +72,11 @@ class ClientIndex:
             or (_CYRILLIC_WORD.match(words[0]) is not None and not morph.is_known(words[0]))
         )
         forms = [morph.forms(word) for word in words]
+        if _is_surname(words[0], morph):
+            forms[0] = forms[0] | _surname_forms(words[0])
+            # Lower case in the registry is how staff write it; for a surname no dictionary
+            # word is lost by it (an ordinary word, «калина», still needs a capital).
+            any_case = any_case or (not all_caps and alias[:1].islower())
         entry = _Alias(client, tuple(forms[1:]), any_case, all_caps)
         for form in forms[0]:
             self._first.setdefault(form, []).append(entry)
@@ -116,7 +126,26 @@ _BELONGING = ("ин", "ын", "ск", "овск", "евск", "щик", "чик"
 _LONGEST_DERIVED_ENDING = 8
 _SHORT = 3  # Latin aliases this short («ТД», «ФЛ») are abbreviations, not names in any case
 _CYRILLIC_WORD = re.compile(r"[а-я]+\Z")
+# «Хренов», «Хренова», «Свиньин»: a stem of four letters or more, the possessive suffix, and a
+# feminine «-а» perhaps.
+_SURNAME_SHAPE = re.compile(r"[а-я]{2,}[а-я](?:ов|ев|ин|ын)а?\Z")
+_NAME_LIKE = frozenset({"Surn", "Poss"})  # «свиньин» is a surname and a possessive adjective
+_SURNAME_ENDINGS = ("", "а", "у", "ым", "е", "ой", "ы", "ых", "ыми")
 _DIMINUTIVE_YOUNG = ("онок", "енок")  # Медвежонок → медвеж-ат-а
+
+
+def _is_surname(word: str, morph: Morph) -> bool:
+    """Tell whether a word is shaped like a surname and is no ordinary word's normal form
+    («Калина» is a berry; «хренов», «ослов» are forms of other words, or names)."""
+    if not _SURNAME_SHAPE.match(word):
+        return False
+    return not any(lemma == word and not _NAME_LIKE & tags for lemma, tags, _ in morph.parse(word))
+
+
+def _surname_forms(word: str) -> frozenset[str]:
+    """Return the case forms of a Russian surname in «-ов», «-ев», «-ин», «-ын», either gender."""
+    stem = word[:-1] if word.endswith("а") else word
+    return frozenset(stem + ending for ending in _SURNAME_ENDINGS)
 
 
 def _stems(word: str) -> tuple[str, ...]:

@@ -53,6 +53,30 @@ def test_a_client_s_name_breaks_no_clause_whatever_its_words_say(
 
 
 @pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("Хреновы прислали правки к этикетке", False),  # the family name, inflected
+        ("созвон с Хреновыми перенесли на среду", False),
+        ("хреновы довольны роликом", False),  # the registry writes it in lower case
+        ("с хреновым ок, ждём оплату", False),
+        ("какой-то хреновый ролик вышел, переделаем", True),  # the adjective is no name form
+    ],
+)
+def test_a_client_named_like_a_surname_inflects_like_one(
+    checker: Checker, text: str, rude: bool
+) -> None:
+    named = checker.with_clients([Client("Хренов Агро", ("Хренов", "хренов"))])
+    assert (Label.RUDENESS in labels(named, text, ChatKind.INTERNAL)) is rude
+
+
+def test_a_surname_in_lower_case_needs_the_registry_to_write_it_so(checker: Checker) -> None:
+    capitalised = checker.with_clients([Client("Хренов Агро", ("Хренов",))])
+    assert Label.RUDENESS in labels(capitalised, "хреновы опять прислали", ChatKind.INTERNAL)
+    berry = checker.with_clients([Client("Калина", ("калина",))])
+    assert not berry.speaks_of_client("калина в составе соуса")
+
+
+@pytest.mark.parametrize(
     ("client", "text", "familiar"),
     [
         ("Тёплый дом", "Кать, глянь макет, как тебе?", False),
