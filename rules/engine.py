@@ -31,6 +31,7 @@ from rules.roots import compile_roots, match_roots
 from rules.scan import Hit, Scan
 from rules.senses import (
     after_name_or_greeting,
+    agency_s_own,
     is_first_name_or_unknown,
     is_name,
     said_of_person,
@@ -308,6 +309,7 @@ _TOKEN_CONDITIONS: dict[Condition, Callable[[Scan, Token], bool]] = {
     Condition.CAPITALISED: lambda scan, token: scan.original[token.start : token.end][:1].isupper(),
     Condition.PET_NAME: is_first_name_or_unknown,
     Condition.AFTER_NAME_OR_GREETING: after_name_or_greeting,
+    Condition.AGENCY_S_OWN: agency_s_own,
 }
 
 

@@ -60,6 +60,8 @@ class Condition(StrEnum):
     AFTER_NAME_OR_GREETING = "after_name_or_greeting"
     PET_NAME = "pet_name"  # a first name to the dictionary, or a word it does not know
     FORMAL_CLIENT = "formal_client"  # the chat's client has not asked to be addressed «на ты»
+    # the agency's affairs, not the client's told back to it: not «your restructuring»
+    AGENCY_S_OWN = "agency_s_own"
 
 
 @dataclass(frozen=True, slots=True)

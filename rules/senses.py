@@ -42,6 +42,7 @@ _AGENT_SUFFIXES = tuple(
     for ending in ("", "а", "у", "ом", "е", "и", "ов", "ам", "ами", "ах", "ей", "ь", "я", "ю", "ем")
 )
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
+_SIDE_WINDOW = 4  # how far from a word of trouble «your» or «our» says whose it is
 _LOOK_BACK = 6  # how many words before an insult a pointer to a person may stand
 
 
@@ -159,6 +160,49 @@ def said_of_self(scan: Scan, token: Token) -> bool:
             return False  # another pointer («ты», «этого дурака») or a word of another role
         later = earlier
     return False
+
+
+def agency_s_own(scan: Scan, token: Token) -> bool:
+    """Tell whether trouble is the agency's own, not the client's told back to it.
+
+    «Sorry to hear about the layoffs on your side», «thanks for the heads-up about your team
+    restructuring», «у вас сокращения — мы можем взять отчёты на себя» speak of the client's
+    affairs: the side named nearest the word, in its clause, is the client's («our team is
+    restructuring, so you'll get a new manager» is the agency's news). At equal distance the word
+    before wins: a possessor stands before («у вас реорганизация»), an offer after.
+    """
+    vocabulary = scan.vocabulary
+    for other in _nearest_in_clause(scan, token, _SIDE_WINDOW):
+        if other.norm in vocabulary.self_reference:
+            return True
+        if other.norm in vocabulary.client_side:
+            return False
+    return True
+
+
+def _nearest_in_clause(scan: Scan, token: Token, size: int) -> list[Token]:
+    """Return the words within `size` of a token in its clause, nearest first, before first."""
+    tokens, text = scan.tokens, scan.normalized.text
+    sides: list[list[Token]] = []
+    for step in (-1, 1):
+        side: list[Token] = []
+        last = token
+        for offset in range(1, size + 1):
+            index = token.index + step * offset
+            if not 0 <= index < len(tokens):
+                break
+            other = tokens[index]
+            first, second = (other, last) if step < 0 else (last, other)
+            if _CLAUSE_BREAK.search(text, first.nend, second.nstart):
+                break
+            side.append(other)
+            last = other
+        sides.append(side)
+    before, after = sides
+    nearest = []
+    for offset in range(size):
+        nearest += [side[offset] for side in (before, after) if offset < len(side)]
+    return nearest
 
 
 def _trait_after(scan: Scan, token: Token) -> bool:

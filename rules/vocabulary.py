@@ -27,6 +27,7 @@ _FIELDS = (
     "first_person",
     "latin_names",
     "greetings",
+    "client_side",
 )
 
 
@@ -49,6 +50,7 @@ class Vocabulary:
     first_person: frozenset[str]
     latin_names: frozenset[str]
     greetings: frozenset[str]
+    client_side: frozenset[str]
     # class name → every form of its lemmas, and each form → the classes it falls in
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
     class_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
