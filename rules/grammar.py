@@ -57,6 +57,7 @@ AMBIGUOUS_MIN_SHARE = 0.2
 # the form: «пришли» (прийти), «мой» (мой), «жаль» (жаль), «нибудь» (нибудь).
 RIVAL_MIN_SHARE = 0.3
 _AFTER_ADDRESS = frozenset(",!?.…)—–-:")
+_DASHES = frozenset("—–-")
 _BEFORE_ADDRESS = frozenset(",(")
 _DETERMINERS = frozenset(
     {"a", "an", "the", "this", "that", "these", "those", "your", "his", "her", "their", "our"}
@@ -294,7 +295,13 @@ def is_vocative(scan: Scan, token: Token) -> bool:
     compound = text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()
     # A compound names a thing («Шеф-архитектор», «Зайка-пищалка»); a word in an oblique case, or
     # one before a list of things, opens a list («со свиньями, котами», «Солнце, море и пляж»).
-    if compound or _in_oblique_case(scan, token) or _opens_list_of_things(scan, token):
+    if (
+        compound
+        or _in_oblique_case(scan, token)
+        or _opens_list_of_things(scan, token)
+        or _closes_list_of_things(scan, token)
+        or _subject_of_dash(scan, token)
+    ):
         return False
     following = scan.tokens[token.index + 1] if token.index + 1 < len(scan.tokens) else None
     if following is not None and following.norm in _POSSESSIVES and next_char(text, end) != ",":
@@ -331,6 +338,36 @@ def _opens_list_of_things(scan: Scan, token: Token) -> bool:
     if not (_is_thing_named(scan, token.norm) and _is_thing_named(scan, thing.norm)):
         return False
     return then.norm == "и" or next_char(text, thing.nend) == ","
+
+
+def _closes_list_of_things(scan: Scan, token: Token) -> bool:
+    """Tell whether the word closes a list of things after commas: «молоко, луг, баран.»"""
+    tokens, text = scan.tokens, scan.normalized.text
+    i = token.index
+    if i < 2:
+        return False
+    first, second = tokens[i - 2], tokens[i - 1]
+    return (
+        prev_char(text, token.nstart) == ","
+        and prev_char(text, second.nstart) == ","
+        and _is_thing_named(scan, first.norm)
+        and _is_thing_named(scan, second.norm)
+    )
+
+
+def _subject_of_dash(scan: Scan, token: Token) -> bool:
+    """Tell whether a dash makes the word the subject of what follows: «Крыса — символ года».
+
+    An address is followed by a comma or a mark; after a dash a noun in the nominative says
+    what the word is. «Козлы — вот вы кто» still says nothing of the word.
+    """
+    text = scan.normalized.text
+    if next_char(text, token.nend) not in _DASHES or token.index + 1 >= len(scan.tokens):
+        return False
+    following = scan.tokens[token.index + 1]
+    return any(
+        {"NOUN", "nomn"} <= grammemes for _, grammemes, _ in scan.morph.parse(following.norm)
+    )
 
 
 def _is_thing_named(scan: Scan, word: str) -> bool:

@@ -42,6 +42,7 @@ _AGENT_SUFFIXES = tuple(
     for ending in ("", "а", "у", "ом", "е", "и", "ов", "ам", "ами", "ах", "ей", "ь", "я", "ю", "ем")
 )
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
+_COORDINATORS = frozenset({"и", "или", "and", "or"})
 _SIDE_WINDOW = 4  # how far from a word of trouble «your» or «our» says whose it is
 _LOOK_BACK = 6  # how many words before an insult a pointer to a person may stand
 
@@ -71,9 +72,14 @@ def _has_name_reading(scan: Scan, token: Token, surname_shape: bool) -> bool:
     At the start of a sentence the capital says nothing, and pymorphy guesses a surname for any
     word it does not know («Нахер нам это…»): there a guess needs a surname's shape.
     """
-    if not any(_NAME_TAGS & tags for _, tags, _ in scan.morph.parse(token.norm)):
+    readings = scan.morph.parse(token.norm)
+    if not any(_NAME_TAGS & tags for _, tags, _ in readings):
         return False
-    return surname_shape or not scan.sentence_start(token) or scan.morph.is_known(token.norm)
+    if surname_shape or not scan.sentence_start(token):
+        return True
+    # A known word opening a sentence is a name when that is its likeliest reading: «Марина,
+    # …», «Иванов прислал», but not «Бараны и осёл смотрятся на фоне сыроварни».
+    return scan.morph.is_known(token.norm) and bool(_NAME_TAGS & readings[0][1])
 
 
 def _after_determiner(scan: Scan, token: Token) -> bool:
@@ -241,6 +247,8 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
         word = earlier.norm
         if word in vocabulary.insult_traits and later is token:
             return True  # «старый козёл», «жирная свинья»: the trait is said of a person
+        if word in _COORDINATORS and not _pronoun_before(scan, earlier):
+            return False  # «курьер на самокате и ишак»: two in a list; but «ну ты и осёл»
         pointer = word in vocabulary.person_pointers and not _thing_pointer(
             scan, earlier, later, linked=link_seen
         )
@@ -258,6 +266,12 @@ def _pointer_before(scan: Scan, token: Token) -> bool:
         agreeing = agreeing and (word in vocabulary.particles or _adjective(scan, earlier))
         later = earlier
     return False
+
+
+def _pronoun_before(scan: Scan, token: Token) -> bool:
+    """Tell whether a personal pronoun stands right before the word: «ты и осёл»."""
+    index = token.index - 1
+    return index >= 0 and scan.tokens[index].norm in scan.vocabulary.person_pointers
 
 
 def _adverb(scan: Scan, token: Token) -> bool:
